@@ -1,0 +1,129 @@
+"""Run one snippet as ``python snippet.py`` would, and report what happened.
+
+Shared by the test suite (CPython 3.8+), the version matrix and the browser
+worker (Pyodide), so all three see the same behaviour.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import linecache
+import random
+import sys
+import traceback
+import warnings
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Optional
+
+from .clock import Clock, fresh_loops
+
+Sink = Callable[[str, str], None]
+
+
+@dataclass
+class Outcome:
+    stdout: str = ""
+    stderr: str = ""
+    exit_code: int = 0
+    exception: Optional[dict] = None
+    warnings: list = field(default_factory=list)
+    virtual_time: Optional[float] = None
+    python: str = "%d.%d" % sys.version_info[:2]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class _Stream(io.TextIOBase):
+    """A text stream that hands every write to a sink as it happens."""
+
+    def __init__(self, name: str, sink: Sink, keep: list) -> None:
+        self.name = name
+        self._sink = sink
+        self._keep = keep
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._keep.append(text)
+        self._sink(self.name, text)
+        return len(text)
+
+
+def run_source(
+    source: str,
+    filename: str = "<snippet>",
+    *,
+    virtual: bool = False,
+    seed: Optional[int] = None,
+    sink: Optional[Sink] = None,
+) -> Outcome:
+    """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
+
+    With ``virtual`` the snippet runs on a virtual clock (sleeps cost nothing and
+    ``Outcome.virtual_time`` says how long it would have taken). ``seed`` seeds
+    ``random`` so that random sleeps repeat.
+    """
+    sink = sink or (lambda stream, text: None)
+    out: list = []
+    err: list = []
+    outcome = Outcome()
+    clock = Clock() if virtual else None
+    if seed is not None:
+        random.seed(seed)
+    # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
+    saved = sys.stdout, sys.stderr, warnings.showwarning
+    sys.stdout = _Stream("stdout", sink, out)
+    sys.stderr = _Stream("stderr", sink, err)
+
+    def show(message, category, path, lineno, file=None, line=None):
+        outcome.warnings.append({"category": category.__name__, "message": str(message), "line": lineno})
+        sys.stderr.write(warnings.formatwarning(message, category, path, lineno, line))
+
+    try:
+        with warnings.catch_warnings(), fresh_loops(clock):
+            warnings.simplefilter("default")
+            warnings.showwarning = show
+            try:
+                exec(compile(source, filename, "exec"), namespace)
+            except SystemExit as stop:
+                outcome.exit_code = _exit_code(stop.code)
+            except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
+                outcome.exit_code = 1
+                outcome.exception = {"type": type(error).__name__, "message": str(error)}
+                sys.stderr.write(_format_traceback(error, filename))
+            # Coroutines that were never awaited warn when collected: inside the run, not at exit.
+            namespace.clear()
+            gc.collect()
+    finally:
+        sys.stdout, sys.stderr, warnings.showwarning = saved
+    outcome.stdout = "".join(out)
+    outcome.stderr = "".join(err)
+    outcome.virtual_time = clock.now if clock else None
+    return outcome
+
+
+def run_file(path: str, **options) -> Outcome:
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    return run_source(source, path, **options)
+
+
+def _exit_code(code) -> int:
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def _format_traceback(error: BaseException, filename: str) -> str:
+    """The traceback CPython would print: frames from the snippet on, none from this runner."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != filename:
+        tb = tb.tb_next
+    if isinstance(error, SyntaxError):
+        tb = None
+    return "".join(traceback.format_exception(type(error), error, tb))

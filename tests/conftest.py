@@ -1,0 +1,23 @@
+"""Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and Pyodide)."""
+
+import pytest
+
+from harness import interpreters
+
+
+def pytest_generate_tests(metafunc):
+    if "python" in metafunc.fixturenames:
+        metafunc.parametrize("python", list(interpreters()), indirect=True)
+
+
+@pytest.fixture
+def python(request):
+    interpreter = interpreters()[request.param]
+    if interpreter is None:
+        pytest.skip("Python %s is not installed on this machine" % request.param)
+    return interpreter
+
+
+def pytest_sessionfinish(session):
+    pyodide = interpreters()["pyodide"]
+    pyodide.close()
