@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 from jinja2 import TemplateNotFound
@@ -55,6 +56,8 @@ def on_post_build(config):
     # again, but current_language still names the last language built).
     lang = i18n.current_language if i18n.building else i18n.default_language
     write_language_index(config, i18n, lang)
+    if not i18n.building:
+        share_sitemap(config, i18n)
 
 
 # --------------------------------------------------------------------------- twins
@@ -176,6 +179,15 @@ def write_language_index(config, i18n, lang: str) -> None:
     index = {"config": dict(data["config"], **settings), "docs": docs}
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def share_sitemap(config, i18n) -> None:
+    """Material's instant navigation reads `sitemap.xml` at its base: one per language root."""
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    if sitemap.exists():
+        for lang in i18n.build_languages:
+            if lang != i18n.default_language:
+                shutil.copyfile(sitemap, Path(config.site_dir) / lang / "sitemap.xml")
 
 
 def material_search_settings(config, lang: str) -> dict:
