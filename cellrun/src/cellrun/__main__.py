@@ -13,9 +13,10 @@ def main() -> int:
     parser.add_argument("--virtual", action="store_true", help="run on a virtual clock: sleeps cost nothing")
     parser.add_argument("--seed", type=int, help="seed random, so random sleeps repeat")
     parser.add_argument("--json", action="store_true", help="print one JSON report instead of the output")
+    parser.add_argument("--trace", action="store_true", help="add the task timeline to the JSON report")
     args = parser.parse_args()
     echo = None if args.json else lambda stream, text: getattr(sys, "__%s__" % stream).write(text)
-    outcome = run_file(args.file, virtual=args.virtual, seed=args.seed, sink=echo)
+    outcome = run_file(args.file, virtual=args.virtual, seed=args.seed, sink=echo, trace=args.trace)
     if args.json:
         json.dump(outcome.as_dict(), sys.__stdout__, ensure_ascii=False)
         sys.__stdout__.write("\n")

@@ -60,12 +60,15 @@ class VirtualClockLoop(asyncio.BaseEventLoop):
         pass
 
 
-def _policy_class(clock: Clock, base: type) -> type:
-    class VirtualClockPolicy(base):
+def _policy_class(clock: Clock | None, base: type, trace=None) -> type:
+    class RunPolicy(base):
         def new_event_loop(self):
-            return VirtualClockLoop(clock)
+            loop = VirtualClockLoop(clock) if clock else super().new_event_loop()
+            if trace is not None:
+                trace.attach(loop)  # a task timeline, in both virtual and real time
+            return loop
 
-    return VirtualClockPolicy
+    return RunPolicy
 
 
 def _set_policy(policy) -> None:
@@ -83,8 +86,10 @@ def _get_policy():
 
 
 @contextlib.contextmanager
-def fresh_loops(clock: Clock | None = None):
+def fresh_loops(clock: Clock | None = None, trace=None):
     """Run the body as if in a new interpreter: no current loop; virtual time if a clock is given.
+
+    ``trace`` (a :class:`cellrun.timeline.Tracer`) is attached to every loop the body creates.
 
     The policy keeps the class this platform installed (Pyodide has its own), so
     ``get_event_loop()`` warns or raises exactly as it does there. Loops left open
@@ -92,7 +97,7 @@ def fresh_loops(clock: Clock | None = None):
     """
     original = _get_policy()
     base = type(original)
-    policy = _policy_class(clock, base)() if clock else base()
+    policy = _policy_class(clock, base, trace)() if clock or trace else base()
     real_sleep = time.sleep
     if clock:
         time.sleep = clock.advance

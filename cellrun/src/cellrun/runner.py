@@ -6,16 +6,19 @@ worker (Pyodide), so all three see the same behaviour.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import linecache
 import random
 import sys
+import time
 import traceback
 import warnings
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Optional
+from typing import Callable, Optional, Union
 
+from . import timeline as _timeline
 from .clock import Clock, fresh_loops
 
 Sink = Callable[[str, str], None]
@@ -30,6 +33,7 @@ class Outcome:
     warnings: list = field(default_factory=list)
     virtual_time: Optional[float] = None
     python: str = "%d.%d" % sys.version_info[:2]
+    timeline: Optional[dict] = None  # see cellrun.timeline; None unless traced
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -59,12 +63,14 @@ def run_source(
     virtual: bool = False,
     seed: Optional[int] = None,
     sink: Optional[Sink] = None,
+    trace: Union[bool, Callable[[dict], None]] = False,
 ) -> Outcome:
     """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
 
     With ``virtual`` the snippet runs on a virtual clock (sleeps cost nothing and
     ``Outcome.virtual_time`` says how long it would have taken). ``seed`` seeds
-    ``random`` so that random sleeps repeat.
+    ``random`` so that random sleeps repeat. ``trace`` (True, or a callback that
+    receives each event as it happens) records ``Outcome.timeline``.
     """
     sink = sink or (lambda stream, text: None)
     out: list = []
@@ -73,6 +79,11 @@ def run_source(
     clock = Clock() if virtual else None
     if seed is not None:
         random.seed(seed)
+    tracer = None
+    if trace:
+        started = time.monotonic()
+        now = (lambda: clock.now) if clock else (lambda: time.monotonic() - started)
+        tracer = _timeline.Tracer(now, bool(clock), filename, trace if callable(trace) else None)
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
@@ -85,7 +96,8 @@ def run_source(
         sys.stderr.write(warnings.formatwarning(message, category, path, lineno, line))
 
     try:
-        with warnings.catch_warnings(), fresh_loops(clock):
+        patches = tracer.patched() if tracer else contextlib.nullcontext()
+        with warnings.catch_warnings(), fresh_loops(clock, tracer), patches:
             warnings.simplefilter("default")
             warnings.showwarning = show
             try:
@@ -104,6 +116,7 @@ def run_source(
     outcome.stdout = "".join(out)
     outcome.stderr = "".join(err)
     outcome.virtual_time = clock.now if clock else None
+    outcome.timeline = tracer.timeline() if tracer else None
     return outcome
 
 
@@ -126,4 +139,19 @@ def _format_traceback(error: BaseException, filename: str) -> str:
         tb = tb.tb_next
     if isinstance(error, SyntaxError):
         tb = None
-    return "".join(traceback.format_exception(type(error), error, tb))
+    report = traceback.TracebackException(type(error), error, tb)
+    _hide_frames(report, _timeline.__file__, set())
+    return "".join(report.format())
+
+
+def _hide_frames(report, path: str, seen: set) -> None:
+    """Drop the timeline's wrapper frames, so a traced run prints the traceback an untraced one does."""
+    if report is None or id(report) in seen:
+        return
+    seen.add(id(report))
+    if any(frame.filename == path for frame in report.stack):
+        report.stack = traceback.StackSummary.from_list([f for f in report.stack if f.filename != path])
+    _hide_frames(report.__cause__, path, seen)
+    _hide_frames(report.__context__, path, seen)
+    for inner in getattr(report, "exceptions", None) or ():
+        _hide_frames(inner, path, seen)
