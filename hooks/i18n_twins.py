@@ -49,15 +49,28 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_post_template(output_content, template_name, config):
+    # Every language writes site/404.html: keep each one to put it in its own root.
+    if template_name == "404.html":
+        _state.setdefault("404", {})[_build_language(_i18n(config))] = output_content
+    return output_content
+
+
 @event_priority(-200)  # after the i18n plugin has built and merged every language
 def on_post_build(config):
     i18n = _i18n(config)
-    # The default language's build wraps the others' (i18n.building is then False
-    # again, but current_language still names the last language built).
-    lang = i18n.current_language if i18n.building else i18n.default_language
-    write_language_index(config, i18n, lang)
+    write_language_index(config, i18n, _build_language(i18n))
     if not i18n.building:
         share_sitemap(config, i18n)
+        for lang, html in _state.pop("404", {}).items():
+            target = Path(config.site_dir) / language_root(i18n, lang) / "404.html"
+            target.write_text(html, encoding="utf-8")
+
+
+def _build_language(i18n) -> str:
+    # The default language's build wraps the others': once they are done,
+    # i18n.building is False again but current_language names the last one built.
+    return i18n.current_language if i18n.building else i18n.default_language
 
 
 # --------------------------------------------------------------------------- twins
