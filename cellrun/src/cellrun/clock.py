@@ -98,16 +98,33 @@ def fresh_loops(clock: Clock | None = None, trace=None):
     original = _get_policy()
     base = type(original)
     policy = _policy_class(clock, base, trace)() if clock or trace else base()
-    real_sleep = time.sleep
+    real_sleep, real_run = time.sleep, asyncio.run
     if clock:
         time.sleep = clock.advance
+        if asyncio.events._get_running_loop() is not None:
+            asyncio.run = _run_beside_host_loop
     _set_policy(policy)
     try:
         yield policy
     finally:
-        time.sleep = real_sleep
+        time.sleep, asyncio.run = real_sleep, real_run
         _close_leftover_loop(policy)
         _set_policy(original)
+
+
+def _run_beside_host_loop(main, **options):
+    """``asyncio.run()`` on a fresh loop from the policy, as on CPython.
+
+    Pyodide's own ``asyncio.run()`` hands the coroutine to the WebLoop that is
+    always running there, which keeps real time; ``get_event_loop()`` still
+    returns that WebLoop, as in the browser.
+    """
+    host = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return asyncio.runners.run(main, **options)
+    finally:
+        asyncio.events._set_running_loop(host)
 
 
 def _close_leftover_loop(policy) -> None:
