@@ -1,0 +1,35 @@
+import asyncio
+import random
+
+
+async def coro(tag):
+    print(">", tag)
+    await asyncio.sleep(random.uniform(0.5, 5))
+    print("<", tag)
+    return tag
+
+
+async def main():
+    # wait() wants tasks, not coroutines (a TypeError from 3.11 on).
+    tasks = [asyncio.create_task(coro(i)) for i in range(1, 11)]
+
+    print("Get first result:")
+    finished, unfinished = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    for task in finished:
+        print(task.result())
+    print("unfinished:", len(unfinished))
+
+    print("Get more results in 2 seconds:")
+    finished2, unfinished2 = await asyncio.wait(unfinished, timeout=2)
+    for task in finished2:
+        print(task.result())
+    print("unfinished2:", len(unfinished2))
+
+    print("Get all other results:")
+    if unfinished2:  # wait() raises ValueError on an empty set
+        finished3, _ = await asyncio.wait(unfinished2)
+        for task in finished3:
+            print(task.result())
+
+
+asyncio.run(main())
