@@ -8,7 +8,7 @@ WHEEL_DIR := build/wheels
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve build test matrix bench clean setup chromium
+.PHONY: serve build test matrix bench clean setup chromium timelines
 
 setup: $(VENV)/.installed node_modules/.installed $(WHEEL_DIR)/.built
 
@@ -44,6 +44,10 @@ serve: build
 
 test: setup chromium
 	$(VENV)/bin/pytest
+
+# The static task timelines (data/timelines/) from a reference run of every snippet.
+timelines: $(VENV)/.installed
+	$(PY) scripts/timelines.py
 
 clean:
 	rm -rf site build $(VENV) node_modules

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import os
 import re
 import sys
@@ -117,12 +118,14 @@ class Tracer:
         if code is not None and code.co_name in _INTERNAL_CORO_NAMES and code.co_filename.startswith(_ASYNCIO_DIR):
             return  # asyncio.run's own shutdown steps are not the snippet's tasks
         task_id = len(self._tasks)
-        record = {"id": task_id, "name": task.get_name(), "parent": self._current(loop), "start": self.now()}
+        record = {"id": task_id, "name": task.get_name(), "coro": getattr(coro, "__qualname__", None),
+                  "parent": self._current(loop), "start": self.now()}
         record.update(end=None, outcome=None, result=None, exception=None, waits=[], stopped_at=None)
         self._tasks.append(record)
         self._ids[task] = task_id
         self._coro_ids[id(coro)] = task_id
-        self._emit({"event": "start", "task": task_id, "name": record["name"], "parent": record["parent"],
+        self._emit({"event": "start", "task": task_id, "name": record["name"], "coro": record["coro"],
+                    "parent": record["parent"],
                     "at": _round(record["start"])})
         task.add_done_callback(self._on_done)
 
@@ -249,12 +252,16 @@ class Tracer:
 
             async def __aexit__(self, et, exc, tb):
                 owner = tracer._id(getattr(self, "_parent_task", None))
+                members = tracer._groups.get(self, [])
                 try:
-                    return await real_aexit(self, et, exc, tb)
-                finally:
-                    failed = bool(getattr(self, "_errors", None))
-                    tracer._marker("taskgroup", owner, tracer._groups.get(self, []),
-                                   outcome="failed" if failed else "done")
+                    result = await real_aexit(self, et, exc, tb)
+                except BaseException as error:
+                    outcome = "cancelled" if isinstance(error, asyncio.CancelledError) else "failed"
+                    tracer._marker("taskgroup", owner, members, outcome=outcome,
+                                   exception={"type": type(error).__name__, "message": str(error)})
+                    raise
+                tracer._marker("taskgroup", owner, members, outcome="done")
+                return result
 
             patch(group_class, "create_task", create_task)
             patch(group_class, "__aexit__", __aexit__)
@@ -327,6 +334,7 @@ class Tracer:
         return {
             "id": record["id"],
             "name": record["name"],
+            "coro": record["coro"],
             "parent": record["parent"],
             "start": _round(record["start"]),
             "end": _round(end),
@@ -381,16 +389,18 @@ def _lanes(tasks: list) -> list:
         return []
     busy = {t["id"]: (t["waits"][0][1] if t["waits"] else t["start"], t["end"]) for t in leaves}
     lanes: list = []
+    running: list = []  # heap of (end, lane index)
+    free: list = []  # heap of lane indexes: each task takes the lowest free lane
     for task in sorted(leaves, key=lambda t: (busy[t["id"]][0], t["id"])):
         begin, end = busy[task["id"]]
-        for index, lane in enumerate(lanes):
-            if busy[lane[-1]][1] <= begin + 1e-9:
-                lane.append(task["id"])
-                task["lane"] = index
-                break
-        else:
-            task["lane"] = len(lanes)
-            lanes.append([task["id"]])
+        while running and running[0][0] <= begin + 1e-9:
+            heapq.heappush(free, heapq.heappop(running)[1])
+        index = heapq.heappop(free) if free else len(lanes)
+        if index == len(lanes):
+            lanes.append([])
+        lanes[index].append(task["id"])
+        task["lane"] = index
+        heapq.heappush(running, (end, index))
     window = (min(b for b, _ in busy.values()), max(e for _, e in busy.values()))
     result = []
     for lane in lanes:

@@ -1,0 +1,349 @@
+"""Draw a timeline (see :mod:`cellrun.timeline`) as SVG plus an HTML table alternative.
+
+Pure Python, so the build draws the static fallback with the same code the
+tests check; the live drawing in the browser mirrors this structure:
+
+    <svg data-timeline class="tl" viewBox=...>
+      <title/> <desc/> <style/> <defs/>          (ids prefixed by ``uid``)
+      <g class="tl-axis">  ticks + labels
+      <g class="tl-rows">  one <g class="tl-task" tabindex="0"> per task:
+          <text class="tl-label"/> <rect class="tl-bar tl-<outcome>" data-task data-outcome/>
+          <rect class="tl-wait"/>...  <text class="tl-tip"/> (shown on hover/focus)
+      <g class="tl-markers"> one <g class="tl-marker tl-marker-<kind>" data-marker=kind> per marker
+"""
+
+from __future__ import annotations
+
+import html
+
+LABELS = {
+    "en": {
+        "title": "Timeline of {n} tasks, {total} ({clock} clock)",
+        "virtual": "virtual",
+        "real": "real",
+        "desc": "One bar per asyncio task from its creation to its end.",
+        "done": "done",
+        "failed": "failed",
+        "cancelled": "cancelled",
+        "pending": "still pending",
+        "task": "Task",
+        "start": "Start",
+        "end": "End",
+        "outcome": "Outcome",
+        "detail": "Result or exception",
+        "marker": "Marker",
+        "time": "Time",
+        "tasks": "Tasks",
+        "timeout": "timeout",
+        "timed_out": "timed out",
+        "returned": "{kind} returned",
+        "fired": "a timeout fired",
+        "seconds": "{t} s",
+        "table": "Timeline as a table",
+        "footer": "Total {total}; idle time summed over {lanes} lanes: {idle}",
+    },
+    "zh": {
+        "title": "{n} 个任务的时间线，共 {total}（{clock}时钟）",
+        "virtual": "虚拟",
+        "real": "真实",
+        "desc": "每个 asyncio 任务一条横条，从创建到结束。",
+        "done": "已完成",
+        "failed": "失败",
+        "cancelled": "已取消",
+        "pending": "未完成",
+        "task": "任务",
+        "start": "开始",
+        "end": "结束",
+        "outcome": "状态",
+        "detail": "返回值或异常",
+        "marker": "标记",
+        "time": "时间",
+        "tasks": "任务",
+        "timeout": "超时",
+        "timed_out": "超时返回",
+        "returned": "{kind} 返回",
+        "fired": "超时触发",
+        "seconds": "{t} 秒",
+        "table": "时间线（表格）",
+        "footer": "总耗时 {total}；{lanes} 条并发通道的空闲时间合计 {idle}",
+    },
+}
+
+MARKER_NAMES = {"gather": "gather", "wait": "wait", "as_completed": "as_completed", "taskgroup": "TaskGroup"}
+
+# Colours are CSS variables with defaults readable on light and dark grounds;
+# text and lines use currentColor, so they follow the page's theme.
+CSS = """\
+svg[data-timeline]{--tl-done:#2e7d32;--tl-failed:#c62828;--tl-cancelled:#8d6e63;--tl-pending:#1565c0;\
+--tl-marker:#7b1fa2;font:12px system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans SC",sans-serif;\
+width:100%;min-width:30rem;height:auto;color:inherit}
+[data-md-color-scheme="slate"] svg[data-timeline]{--tl-done:#81c784;--tl-failed:#ef9a9a;--tl-cancelled:#bcaaa4;\
+--tl-pending:#90caf9;--tl-marker:#ce93d8}
+svg[data-timeline] text{fill:currentColor}
+.tl-axis line{stroke:currentColor;stroke-opacity:.25}
+.tl-axis text,.tl-label{font-size:11px}
+.tl-bar{stroke-width:1.5}
+.tl-done{fill:var(--tl-done);stroke:var(--tl-done)}
+.tl-failed{fill:var(--tl-failed);stroke:var(--tl-failed)}
+.tl-cancelled{fill:var(--tl-cancelled);fill-opacity:.45;stroke:var(--tl-cancelled);stroke-dasharray:4 2}
+.tl-pending{fill:var(--tl-pending);fill-opacity:.2;stroke:var(--tl-pending);stroke-dasharray:2 2}
+.tl-wait{fill:currentColor;fill-opacity:.15}
+.tl-idle{fill:currentColor;fill-opacity:.08}
+.tl-lane .tl-bar{stroke:none}
+.tl-end{font-size:11px;font-weight:bold}
+.tl-marker line{stroke:var(--tl-marker);stroke-width:1.5;stroke-dasharray:5 3}
+.tl-marker-timeout line{stroke-dasharray:1 3;stroke-width:2.5}
+.tl-marker text{fill:var(--tl-marker);font-size:11px}
+.tl-tip{visibility:hidden;font-size:12px}
+.tl-task:hover .tl-tip,.tl-task:focus .tl-tip{visibility:visible}
+.tl-task:focus{outline:none}
+.tl-task:focus .tl-bar,.tl-task:hover .tl-bar{stroke:currentColor;stroke-width:2.5}
+"""
+
+END_MARKS = {"done": "✓", "failed": "✗", "cancelled": "⊘", "pending": "…"}
+
+WIDTH = 640
+LABEL_WIDTH = 130
+RIGHT = 40
+TOP = 22
+ROW = 22
+BAR = 14
+LINE = 14
+MAX_ROWS = 40  # beyond this, leaf tasks are packed into lanes (one row per concurrency slot)
+COMPACT_HEIGHT = 400
+
+
+def _seconds(t: float, lang: str) -> str:
+    return LABELS[lang]["seconds"].format(t="%.2f" % t)
+
+
+def _esc(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _ticks(total: float) -> list:
+    if total <= 0:
+        return [0.0]
+    for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600):
+        if total / step <= 8:
+            break
+    count = int(total / step + 1e-9)
+    return [round(i * step, 6) for i in range(count + 1)]
+
+
+def task_summary(task: dict, lang: str) -> str:
+    """One line per task: name, start, end, outcome and result or exception (tooltip, table, desc)."""
+    words = LABELS[lang]
+    name = task["name"]
+    if task.get("coro") and task["coro"] != name:
+        name += " (%s)" % task["coro"]
+    text = "%s: %s → %s, %s" % (name, _seconds(task["start"], lang), _seconds(task["end"], lang),
+                                words[task["outcome"]])
+    detail = _detail(task)
+    return text + (" — " + detail if detail else "")
+
+
+def _detail(task: dict) -> str:
+    if task.get("exception"):
+        return "%s: %s" % (task["exception"]["type"], task["exception"]["message"])
+    if task["outcome"] == "done" and task.get("result") is not None:
+        return task["result"]
+    return ""
+
+
+def marker_summary(marker: dict, lang: str) -> str:
+    return "%s %s" % (_seconds(marker["at"], lang), _marker_text(marker, lang))
+
+
+def _marker_text(marker: dict, lang: str) -> str:
+    words = LABELS[lang]
+    if marker["kind"] == "timeout":
+        text = words["fired"]
+    else:
+        text = words["returned"].format(kind=MARKER_NAMES.get(marker["kind"], marker["kind"]))
+        if marker.get("timed_out"):
+            text += " (%s)" % words["timed_out"]
+        elif marker.get("exception"):
+            text += " (%s)" % marker["exception"]["type"]
+    return text
+
+
+def _layout(timeline: dict) -> list:
+    """[(label, [tasks], idle gaps)] per row: one task per row, or lanes when there are too many tasks."""
+    tasks = timeline["tasks"]
+    if len(tasks) <= MAX_ROWS or not timeline["lanes"]:
+        return [(t["name"], [t], []) for t in tasks]
+    by_id = {t["id"]: t for t in tasks}
+    laned = {i for lane in timeline["lanes"] for i in lane["tasks"]}
+    rows = [(t["name"], [t], []) for t in tasks if t["id"] not in laned]
+    for number, lane in enumerate(timeline["lanes"], 1):
+        rows.append(("#%d" % number, [by_id[i] for i in lane["tasks"]], lane["idle"]))
+    return rows
+
+
+def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = True) -> str:
+    """The timeline as a standalone SVG document (also valid inline in HTML).
+
+    Up to MAX_ROWS tasks: one focusable row per task with a tooltip. More: the
+    leaf tasks are packed into lanes (``tl-lane`` rows, idle gaps as
+    ``tl-idle``), bars keep data-task/data-outcome and a <title>, and the
+    <desc> gives counts instead of every task.
+    """
+    words = LABELS[lang]
+    tasks = timeline["tasks"]
+    total = timeline["total"]
+    plot = WIDTH - LABEL_WIDTH - RIGHT
+    scale = plot / total if total > 0 else 0.0
+    rows = _layout(timeline)
+    compact = len(rows) != len(tasks) or any(len(r[1]) != 1 for r in rows)
+    row_h = ROW if not compact else max(3.0, min(ROW, COMPACT_HEIGHT / max(len(rows), 1)))
+    bar_h = BAR if not compact else max(2.0, row_h - 1 if row_h < 8 else row_h * BAR / ROW)
+
+    def x(t: float) -> float:
+        return round(LABEL_WIDTH + t * scale, 2)
+
+    markers = timeline["markers"]
+    marker_lines = _marker_label_lines(markers, x)
+    rows_bottom = round(TOP + row_h * len(rows))
+    height = rows_bottom + LINE * max(marker_lines.values(), default=-1) + LINE + 8 + 20
+    title = words["title"].format(n=len(tasks), total=_seconds(total, lang), clock=words[timeline["clock"]])
+    if compact:
+        counts = ", ".join("%d %s" % (sum(t["outcome"] == o for t in tasks), words[o])
+                           for o in ("done", "failed", "cancelled", "pending") if any(t["outcome"] == o for t in tasks))
+        lines = [words["desc"], counts + ".", _footer(timeline, lang) + "."]
+    else:
+        lines = [words["desc"]] + [task_summary(t, lang) + "." for t in tasks]
+    desc = " ".join(lines + [marker_summary(m, lang) + "." for m in markers])
+    out = [
+        '<svg xmlns="http://www.w3.org/2000/svg" data-timeline="" class="tl" viewBox="0 0 %d %d" width="100%%" '
+        'role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">' % (WIDTH, height, uid, uid, lang),
+        '<title id="%s-title">%s</title>' % (uid, _esc(title)),
+        '<desc id="%s-desc">%s</desc>' % (uid, _esc(desc)),
+    ]
+    if style:
+        out.append("<style>%s</style>" % CSS)
+    out.append('<g class="tl-axis" aria-hidden="true">')
+    for tick in _ticks(total):
+        out.append('<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (x(tick), TOP - 4, x(tick), rows_bottom))
+        anchor = "end" if x(tick) > WIDTH - RIGHT / 2 else "middle"
+        out.append('<text x="%s" y="%d" text-anchor="%s">%s</text>' % (x(tick), TOP - 8, anchor, _esc(_seconds(tick, lang))))
+    out.append("</g>")
+    out.append('<g class="tl-rows">')
+    tip_y = height - 8
+    for row, (label, row_tasks, idle) in enumerate(rows):
+        top = round(TOP + row * row_h + (row_h - bar_h) / 2, 2)
+        lane = compact and len(row_tasks) != 1 or bool(idle) or (compact and row_tasks[0]["lane"] is not None)
+        if compact:
+            out.append('<g class="tl-%s">' % ("lane" if lane else "row"))
+            if row_h >= 10 or not lane:
+                out.append('<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
+                           % (LABEL_WIDTH - 6, round(top + bar_h - 1, 2), _esc(_short(label))))
+            for begin, finish in idle:
+                out.append('<rect class="tl-idle" x="%s" y="%s" width="%s" height="%s"/>'
+                           % (x(begin), top, round(x(finish) - x(begin), 2), bar_h))
+            for task in row_tasks:
+                start, end = x(task["start"]), x(task["end"])
+                if task["waits"]:  # in a lane, a bar starts when its job got a slot
+                    start = x(task["waits"][0][1])
+                out.append('<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" '
+                           'height="%s"><title>%s</title></rect>'
+                           % (task["outcome"], _esc(task["name"]), task["outcome"], start, top,
+                              max(round(end - start, 2), 1), bar_h, _esc(task_summary(task, lang))))
+            out.append("</g>")
+            continue
+        task = row_tasks[0]
+        start, end = x(task["start"]), x(task["end"])
+        summary = task_summary(task, lang)
+        out.append('<g class="tl-task" tabindex="0" role="img" aria-label="%s">' % _esc(summary))
+        out.append('<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
+                   % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(task["name"]))))
+        out.append(
+            '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" height="%d" rx="2">'
+            "<title>%s</title></rect>"
+            % (task["outcome"], _esc(task["name"]), task["outcome"], start, top, max(round(end - start, 2), 2), BAR,
+               _esc(summary))
+        )
+        for begin, finish in task.get("waits", []):
+            out.append('<rect class="tl-wait" x="%s" y="%s" width="%s" height="%d"/>'
+                       % (x(begin), top, max(round(x(finish) - x(begin), 2), 1), BAR))
+        out.append('<text class="tl-end" x="%s" y="%s" aria-hidden="true">%s</text>'
+                   % (max(end, start + 2) + 3, top + BAR - 3, END_MARKS[task["outcome"]]))
+        out.append('<text class="tl-tip" x="%d" y="%d" aria-hidden="true">%s</text>' % (8, tip_y, _esc(summary)))
+        out.append("</g>")
+    out.append("</g>")
+    out.append('<g class="tl-markers">')
+    for index, marker in enumerate(markers):
+        at = x(marker["at"])
+        label_y = rows_bottom + LINE * (marker_lines[index] + 1)
+        name = words["timeout"] if marker["kind"] == "timeout" else MARKER_NAMES.get(marker["kind"], marker["kind"])
+        anchor = "end" if at > WIDTH - 80 else "start"
+        out.append('<g class="tl-marker tl-marker-%s" data-marker="%s" data-at="%s">'
+                   % (marker["kind"], marker["kind"], marker["at"]))
+        out.append("<title>%s</title>" % _esc(marker_summary(marker, lang)))
+        out.append('<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (at, TOP - 2, at, label_y - 10))
+        out.append('<text x="%s" y="%d" text-anchor="%s">%s</text>' % (at + (-2 if anchor == "end" else 2), label_y,
+                                                                       anchor, _esc(name)))
+        out.append("</g>")
+    out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _short(name: str, limit: int = 18) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _marker_label_lines(markers: list, x) -> dict:
+    """Give each marker label a line below the rows so that labels never overlap."""
+    lines: dict = {}
+    ends: list = []  # right edge of the last label on each line
+    for index, marker in enumerate(markers):
+        left = x(marker["at"]) - 80 if x(marker["at"]) > WIDTH - 80 else x(marker["at"])
+        for line, right in enumerate(ends):
+            if left > right + 4:
+                ends[line] = left + 80
+                lines[index] = line
+                break
+        else:
+            lines[index] = len(ends)
+            ends.append(left + 80)
+    return lines
+
+
+def render_table(timeline: dict, lang: str = "en") -> str:
+    """The same data as an HTML table (the alternative for screen readers and for copying)."""
+    words = LABELS[lang]
+    out = ['<table class="tl-table">', "<caption>%s</caption>" % _esc(words["table"]),
+           "<thead><tr>%s</tr></thead>" % "".join(
+               '<th scope="col">%s</th>' % _esc(words[k]) for k in ("task", "start", "end", "outcome", "detail")),
+           "<tbody>"]
+    for task in timeline["tasks"]:
+        out.append('<tr data-task="%s" data-outcome="%s"><th scope="row">%s</th><td>%s</td><td>%s</td><td>%s</td>'
+                   "<td>%s</td></tr>" % (_esc(task["name"]), task["outcome"], _esc(task["name"]),
+                                         _esc(_seconds(task["start"], lang)), _esc(_seconds(task["end"], lang)),
+                                         _esc(words[task["outcome"]]), _esc(_detail(task))))
+    out.append("</tbody>")
+    if timeline["markers"]:
+        out.append('<tbody><tr><th scope="col">%s</th><th scope="col" colspan="4">%s</th></tr>'
+                   % (_esc(words["time"]), _esc(words["marker"])))
+        for marker in timeline["markers"]:
+            out.append('<tr><td>%s</td><td colspan="4">%s</td></tr>'
+                       % (_esc(_seconds(marker["at"], lang)), _esc(_marker_text(marker, lang))))
+        out.append("</tbody>")
+    out.append('<tfoot><tr><td colspan="5">%s</td></tr></tfoot>' % _esc(_footer(timeline, lang)))
+    out.append("</table>")
+    return "\n".join(out) + "\n"
+
+
+def _footer(timeline: dict, lang: str) -> str:
+    return LABELS[lang]["footer"].format(total=_seconds(timeline["total"], lang), lanes=len(timeline["lanes"]),
+                                         idle=_seconds(timeline["idle_total"], lang))
+
+
+def render_html(timeline: dict, lang: str = "en", uid: str = "tl") -> str:
+    """SVG in a horizontal scroll wrapper (never wider than a phone), then the table in a <details>."""
+    return (
+        '<figure class="tl-figure">\n<div class="tl-scroll" style="overflow-x:auto">\n%s</div>\n'
+        '<details class="tl-details"><summary>%s</summary>\n%s</details>\n</figure>\n'
+        % (render_svg(timeline, lang, uid), _esc(LABELS[lang]["table"]), render_table(timeline, lang))
+    )
