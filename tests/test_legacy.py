@@ -1,0 +1,203 @@
+"""The legacy page: the source's three examples on every Python, and their rewrites.
+
+Every `<span data-claim="SNIPPET OUTCOME RANGE">` on docs/legacy.md and its twin
+is checked on every interpreter in its RANGE; the tests after that pin the details
+the prose quotes (messages, lines, outputs).
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
+CLAIM = re.compile(r'<span data-claim="([^"]+)">')
+INTERPRETERS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
+GROUPS = [
+    ["group 1.%d" % i for i in range(1, 6)],
+    ["group 2.%d" % i for i in range(1, 4)],
+    ["group 3.%d" % i for i in range(1, 10)],
+]
+
+
+def claims(page):
+    return sorted(set(tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))))
+
+
+def minor(text):
+    major, minor_ = text.split(".")
+    return int(major), int(minor_)
+
+
+def in_range(name, version, span):
+    """RANGE is `pyodide`, `3.12`, `3.8-3.10` or `3.11+` (Pyodide counts as 3.14 for `+`)."""
+    if span == "pyodide":
+        return name == "pyodide"
+    if span.endswith("+"):
+        return version >= minor(span[:-1])
+    if name == "pyodide":
+        return False
+    low, _, high = span.partition("-")
+    return minor(low) <= version <= minor(high or low)
+
+
+def outcome(out):
+    if out.exception:
+        return "error:" + out.exception["type"]
+    categories = sorted({w["category"] for w in out.warnings})
+    return "warning:" + ",".join(categories) if categories else "ok"
+
+
+# ----------------------------------------------------------------------- claims
+
+
+def test_the_twins_make_the_same_claims():
+    english, chinese = (claims(page) for page in PAGES)
+    assert english and english == chinese
+
+
+def test_each_snippet_with_claims_is_covered_on_every_interpreter():
+    by_snippet = {}
+    for snippet, result, span in claims(PAGES[0]):
+        by_snippet.setdefault(snippet, []).append((result, span))
+    for snippet, stated in by_snippet.items():
+        for name in INTERPRETERS:
+            version = (3, 14) if name == "pyodide" else minor(name)
+            matching = [result for result, span in stated if in_range(name, version, span)]
+            assert len(matching) == 1, "%s on %s: %s" % (snippet, name, matching or "no claim")
+
+
+def test_every_claim_holds(python):
+    checked = 0
+    for snippet, expected, span in claims(PAGES[0]):
+        if in_range(python.name, python.version, span):
+            assert outcome(python.run(snippet)) == expected, snippet
+            checked += 1
+    assert checked
+
+
+# ------------------------------------------------------------- gather groups
+
+
+def printed_results(out):
+    return ast.literal_eval(out.stdout[out.stdout.index("[[") :])
+
+
+def test_gather_groups_legacy(python):
+    out = python.run("legacy/gather_groups_legacy.py")
+    assert out.exception is None
+    assert printed_results(out) == GROUPS
+    if python.name != "pyodide" and python.at_least(3, 12):
+        [warning] = out.warnings
+        assert (warning["category"], warning["message"]) == ("DeprecationWarning", "There is no current event loop")
+        assert warning["line"] == 17  # loop = asyncio.get_event_loop()
+    else:
+        assert out.warnings == []
+
+
+@pytest.mark.parametrize("snippet", ["legacy/gather_groups_modern.py", "legacy/gather_groups_taskgroup.py"])
+def test_gather_groups_rewrites_print_the_same_results(python, snippet):
+    out = python.run(snippet)
+    if snippet.endswith("taskgroup.py") and not python.at_least(3, 11):
+        assert out.exception == {"type": "AttributeError", "message": "module 'asyncio' has no attribute 'TaskGroup'"}
+        return
+    assert out.exception is None and out.warnings == []
+    assert printed_results(out) == GROUPS
+    # As long as the slowest coroutine: the same seed gives the same sleeps as the legacy run.
+    if python.name != "pyodide":  # there the legacy file runs on the real-time WebLoop
+        assert out.virtual_time == pytest.approx(python.run("legacy/gather_groups_legacy.py").virtual_time)
+    assert 1 <= out.virtual_time <= 3
+
+
+# --------------------------------------------------------------- wait three steps
+
+
+def test_wait_three_steps_legacy(python):
+    out = python.run("legacy/wait_three_steps_legacy.py")
+    wait_warnings = [w for w in out.warnings if "asyncio.wait()" in w["message"]]
+    if python.at_least(3, 11):
+        assert out.exception == {"type": "TypeError", "message": "Passing coroutines is forbidden, use tasks explicitly."}
+        assert out.lines == ["Get first result:"]
+        assert wait_warnings == []
+    else:
+        assert out.exception is None
+        assert sorted(int(line) for line in out.lines if line.isdigit()) == list(range(1, 11))
+        if python.version == (3, 8):
+            assert out.warnings == []
+        else:
+            [warning] = wait_warnings
+            assert warning["category"] == "DeprecationWarning"
+            assert warning["message"].startswith(
+                "The explicit passing of coroutine objects to asyncio.wait() is deprecated"
+            )
+
+
+SEED_WITH_NOTHING_LEFT = 223  # every sleep ends within the two-second step
+
+
+def test_wait_three_steps_legacy_fails_on_an_empty_last_step(python):
+    if python.at_least(3, 11):
+        pytest.skip("the TypeError comes first from 3.11 on")
+    out = python.run("legacy/wait_three_steps_legacy.py", seed=SEED_WITH_NOTHING_LEFT)
+    assert out.lines[-2:] == ["unfinished2: 0", "Get all other results:"]
+    assert out.exception["type"] == "ValueError"
+
+
+def test_wait_refuses_an_empty_set(python):
+    out = python.run("legacy/wait_empty_set.py")
+    assert out.exception["type"] == "ValueError"
+    assert out.exception["message"].endswith("/Futures is empty.")
+
+
+@pytest.mark.parametrize("seed", [0, SEED_WITH_NOTHING_LEFT])
+def test_wait_three_steps_modern(python, seed):
+    out = python.run("legacy/wait_three_steps_modern.py", seed=seed)
+    assert out.exception is None and out.warnings == []
+    results = [int(line) for line in out.lines if line.isdigit()]
+    assert sorted(results) == list(range(1, 11))
+    steps = [line for line in out.lines if line.startswith(("Get ", "unfinished"))]
+    assert steps[:3] == ["Get first result:", "unfinished: 9", "Get more results in 2 seconds:"]
+    assert steps[3].startswith("unfinished2: ") and steps[4:] == ["Get all other results:"]
+    if seed == SEED_WITH_NOTHING_LEFT:
+        assert steps[3] == "unfinished2: 0"
+
+
+# -------------------------------------------------------------------- batching
+
+
+def test_batching_legacy_stops_at_the_first_missing_name(python):
+    out = python.run("legacy/batching_legacy.py")
+    assert out.exception == {"type": "NameError", "message": "name 'ad_accounts' is not defined"}
+    assert out.stdout == ""
+
+
+def test_batching_modern_handles_every_account(python):
+    out = python.run("legacy/batching_modern.py")
+    assert out.exception is None and out.warnings == []
+    assert out.lines == ["handled: 1000"]
+
+
+# ------------------------------------------------------------ get_event_loop()
+
+
+def test_get_event_loop_after_close(python):
+    out = python.run("legacy/get_event_loop_after_close.py")
+    if python.name == "pyodide":
+        assert out.lines == ["first run: 42", "same loop: True", "closed: False", "second run: 42"]
+        assert out.exception is None and out.warnings == []
+        return
+    assert out.lines == ["first run: 42", "same loop: True", "closed: True"]
+    assert out.exception == {"type": "RuntimeError", "message": "Event loop is closed"}
+    categories = [(w["category"], w["message"]) for w in out.warnings]
+    assert ("RuntimeWarning", "coroutine 'answer' was never awaited") in categories
+    module_level = ("DeprecationWarning", "There is no current event loop")
+    assert (module_level in categories) == python.at_least(3, 12)
+
+
+def test_get_event_loop_at_module_level_warns_on_312_and_313_only(python):
+    for snippet in ["legacy/gather_groups_legacy.py", "legacy/get_event_loop_after_close.py"]:
+        out = python.run(snippet)
+        warned = any(w["message"] == "There is no current event loop" for w in out.warnings)
+        assert warned == (python.name != "pyodide" and python.at_least(3, 12)), snippet
