@@ -49,5 +49,9 @@ test: setup chromium
 timelines: $(VENV)/.installed
 	$(PY) scripts/timelines.py
 
+# data/version_matrix.json: every snippet on every interpreter found (hooks/version_matrix.py renders it).
+matrix: setup
+	$(PY) scripts/matrix.py
+
 clean:
 	rm -rf site build $(VENV) node_modules
