@@ -20,7 +20,7 @@ def total(out):
 
 
 def constant(snippet, name):
-    return int(re.search(r"^%s = (\d+)$" % name, (SNIPPETS / snippet).read_text(), re.M).group(1))
+    return int(re.search(rf"^{name} = (\d+)$", (SNIPPETS / snippet).read_text(), re.MULTILINE).group(1))
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -54,7 +54,7 @@ def test_the_semaphore_bounds_concurrency(python, seed):
 def test_the_queue_workers_share_all_accounts(python):
     out = python.run("batching/queue_workers.py")
     workers = constant("batching/queue_workers.py", "WORKERS")
-    assert out.lines[-1].startswith("%d workers handled 1000 accounts" % workers)
+    assert out.lines[-1].startswith(f"{workers} workers handled 1000 accounts")
 
 
 def test_a_generator_of_tasks_starts_them_only_when_iterated(python):

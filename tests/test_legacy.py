@@ -16,14 +16,14 @@ PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
 CLAIM = re.compile(r'<span data-claim="([^"]+)">')
 INTERPRETERS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
 GROUPS = [
-    ["group 1.%d" % i for i in range(1, 6)],
-    ["group 2.%d" % i for i in range(1, 4)],
-    ["group 3.%d" % i for i in range(1, 10)],
+    [f"group 1.{i}" for i in range(1, 6)],
+    [f"group 2.{i}" for i in range(1, 4)],
+    [f"group 3.{i}" for i in range(1, 10)],
 ]
 
 
 def claims(page):
-    return sorted(set(tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))))
+    return sorted({tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))})
 
 
 def minor(text):
@@ -66,7 +66,7 @@ def test_each_snippet_with_claims_is_covered_on_every_interpreter():
         for name in INTERPRETERS:
             version = (3, 14) if name == "pyodide" else minor(name)
             matching = [result for result, span in stated if in_range(name, version, span)]
-            assert len(matching) == 1, "%s on %s: %s" % (snippet, name, matching or "no claim")
+            assert len(matching) == 1, f"{snippet} on {name}: {matching or 'no claim'}"
 
 
 def test_every_claim_holds(python):
