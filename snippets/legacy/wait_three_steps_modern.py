@@ -15,20 +15,21 @@ async def main():
 
     print("Get first result:")
     finished, unfinished = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    for task in finished:
+    # done is a set, and a set has no order: sort so every run prints the same.
+    for task in sorted(finished, key=asyncio.Task.result):
         print(task.result())
     print("unfinished:", len(unfinished))
 
     print("Get more results in 2 seconds:")
     finished2, unfinished2 = await asyncio.wait(unfinished, timeout=2)
-    for task in finished2:
+    for task in sorted(finished2, key=asyncio.Task.result):
         print(task.result())
     print("unfinished2:", len(unfinished2))
 
     print("Get all other results:")
     if unfinished2:  # wait() raises ValueError on an empty set
         finished3, _ = await asyncio.wait(unfinished2)
-        for task in finished3:
+        for task in sorted(finished3, key=asyncio.Task.result):
             print(task.result())
 
 
