@@ -1,0 +1,28 @@
+import asyncio
+
+
+async def job(tag, seconds, fail=False):
+    await asyncio.sleep(seconds)
+    if fail:
+        raise ValueError(f"{tag} failed")
+    return tag
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    results = await asyncio.gather(
+        job("fast", 1),
+        job("broken", 2, fail=True),
+        job("slow", 3),
+        return_exceptions=True,
+    )
+    print(results, f"after {loop.time() - start:.1f}s")
+    for result in results:
+        if isinstance(result, Exception):
+            print("failed:", type(result).__name__, result)
+        else:
+            print("ok:", result)
+
+
+asyncio.run(main())
