@@ -16,6 +16,7 @@ async def main():
     _, pending = await asyncio.wait(tasks, timeout=2)
     for task in pending:
         task.cancel()
+    print("cancelled right after cancel():", [task.cancelled() for task in pending])
     # Wait until the cancellations have happened; collect them instead of raising.
     outcomes = await asyncio.gather(*pending, return_exceptions=True)
     print("outcomes:", [type(outcome).__name__ for outcome in outcomes])
