@@ -123,3 +123,91 @@ def test_the_policy_is_restored_after_a_virtual_run():
     before = type(asyncio.get_event_loop_policy())
     run_source(SLEEPS, virtual=True)
     assert type(asyncio.get_event_loop_policy()) is before
+
+
+# ------------------------------------------------ cellrun.browser: what the page's worker adds
+
+FOREVER = """
+import asyncio
+
+async def tick():
+    while True:
+        await asyncio.sleep(0.01)
+
+async def main():
+    asyncio.get_running_loop().create_task(tick())  # left running when main() returns
+    print("main done")
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_top_level_entry_points_become_awaits_without_touching_functions():
+    import ast
+
+    from cellrun.browser import await_entry_points
+
+    source = "async def f():\n    asyncio.run(g())\nx = loop.run_until_complete(f())\nasyncio.run(f())\n"
+    tree = await_entry_points(ast.parse(source))
+    calls = [type(node.value).__name__ for node in tree.body[1:]]
+    assert calls == ["Await", "Await"]
+    assert isinstance(tree.body[0].body[0].value, ast.Call)  # inside a function: untouched
+
+
+def test_the_no_jspi_path_runs_unmodified_code_on_the_callers_loop_and_cancels_leftovers():
+    import json
+
+    from cellrun.browser import Runs
+
+    async def host():
+        report = json.loads(await Runs().run_async(FOREVER, "forever.py"))
+        await asyncio.sleep(0)
+        return report, [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
+
+    report, left = asyncio.run(host())
+    assert report["stdout"] == "main done\n" and report["exit_code"] == 0
+    assert left == []
+
+
+def test_stop_cancels_a_run_in_progress():
+    import json
+
+    from cellrun.browser import Runs
+
+    endless = "import asyncio\nasync def main():\n    while True:\n        await asyncio.sleep(0.01)\nasyncio.run(main())\n"
+
+    async def host():
+        runs = Runs()
+        run = asyncio.ensure_future(runs.run_async(endless, "endless.py"))
+        await asyncio.sleep(0.05)
+        assert runs.stop() >= 1
+        return json.loads(await run)
+
+    report = asyncio.run(host())
+    assert report["exception"]["type"] == "CancelledError"
+
+
+def test_time_sleep_blocks_and_input_explains_itself():
+    import json
+
+    from cellrun.browser import INPUT_MESSAGE, Runs, blocking_sleep
+
+    waits = []
+    start = time.perf_counter()
+    blocking_sleep(lambda s: (waits.append(s), time.sleep(s)))(0.12)
+    assert time.perf_counter() - start >= 0.12 and max(waits) <= 0.05
+    start = time.perf_counter()
+    blocking_sleep()(0.05)  # busy loop
+    assert time.perf_counter() - start >= 0.05
+
+    report = json.loads(Runs().run("name = input('Name? ')\n", "ask.py"))
+    assert report["stdout"] == "Name? "
+    assert report["exception"] == {"type": "EOFError", "message": INPUT_MESSAGE}
+
+
+def test_a_real_time_run_uses_the_given_sleep():
+    calls = []
+    outcome = run_source("import time\ntime.sleep(2)\n", sleep=calls.append)
+    assert calls == [2] and outcome.exit_code == 0
+    assert time.sleep is not calls.append

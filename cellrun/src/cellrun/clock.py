@@ -86,10 +86,11 @@ def _get_policy():
 
 
 @contextlib.contextmanager
-def fresh_loops(clock: Clock | None = None, trace=None):
+def fresh_loops(clock: Clock | None = None, trace=None, sleep=None):
     """Run the body as if in a new interpreter: no current loop; virtual time if a clock is given.
 
     ``trace`` (a :class:`cellrun.timeline.Tracer`) is attached to every loop the body creates.
+    ``sleep`` replaces ``time.sleep`` when there is no clock (the clock brings its own).
 
     The policy keeps the class this platform installed (Pyodide has its own), so
     ``get_event_loop()`` warns or raises exactly as it does there. Loops left open
@@ -101,6 +102,8 @@ def fresh_loops(clock: Clock | None = None, trace=None):
     real_sleep, real_run = time.sleep, asyncio.run
     if clock:
         time.sleep = clock.advance
+    elif sleep is not None:
+        time.sleep = sleep
         if asyncio.events._get_running_loop() is not None:
             asyncio.run = _run_beside_host_loop
     _set_policy(policy)

@@ -6,8 +6,10 @@ worker (Pyodide), so all three see the same behaviour.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gc
+import inspect
 import io
 import linecache
 import random
@@ -64,14 +66,70 @@ def run_source(
     seed: Optional[int] = None,
     sink: Optional[Sink] = None,
     trace: Union[bool, Callable[[dict], None]] = False,
+    sleep: Optional[Callable[[float], None]] = None,
 ) -> Outcome:
     """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
 
     With ``virtual`` the snippet runs on a virtual clock (sleeps cost nothing and
     ``Outcome.virtual_time`` says how long it would have taken). ``seed`` seeds
     ``random`` so that random sleeps repeat. ``trace`` (True, or a callback that
-    receives each event as it happens) records ``Outcome.timeline``.
+    receives each event as it happens) records ``Outcome.timeline``. ``sleep``
+    stands in for ``time.sleep`` during a real-time run (the browser makes it block).
     """
+    with _session(source, filename, virtual, seed, sink, trace, sleep) as session:
+        try:
+            exec(compile(source, filename, "exec"), session.namespace)
+        except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
+            session.fail(error)
+    return session.outcome
+
+
+async def run_source_async(
+    source: str,
+    filename: str = "<snippet>",
+    *,
+    virtual: bool = False,
+    seed: Optional[int] = None,
+    sink: Optional[Sink] = None,
+    sleep: Optional[Callable[[float], None]] = None,
+    rewrite: Optional[Callable[[ast.Module], ast.Module]] = None,
+) -> Outcome:
+    """:func:`run_source` on the caller's running loop, with top-level ``await`` allowed.
+
+    For hosts that cannot block inside a running loop (a browser without JSPI):
+    ``rewrite`` may turn the blocking entry points into awaits first (see
+    :func:`cellrun.browser.await_entry_points`). Line numbers stay those of ``source``.
+    """
+    with _session(source, filename, virtual, seed, sink, False, sleep) as session:
+        try:
+            tree = ast.parse(source, filename)
+            code = compile(rewrite(tree) if rewrite else tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+            result = eval(code, session.namespace)
+            if inspect.iscoroutine(result):
+                await result
+        except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
+            session.fail(error)
+    return session.outcome
+
+
+class _Session:
+    def __init__(self, outcome: Outcome, namespace: dict, filename: str) -> None:
+        self.outcome = outcome
+        self.namespace = namespace
+        self._filename = filename
+
+    def fail(self, error: BaseException) -> None:
+        if isinstance(error, SystemExit):
+            self.outcome.exit_code = _exit_code(error.code)
+            return
+        self.outcome.exit_code = 1
+        self.outcome.exception = {"type": type(error).__name__, "message": str(error)}
+        sys.stderr.write(_format_traceback(error, self._filename))
+
+
+@contextlib.contextmanager
+def _session(source, filename, virtual, seed, sink, trace, sleep):
+    """Everything around executing the code: streams, warnings, loops, clock, seed, timeline."""
     sink = sink or (lambda stream, text: None)
     out: list = []
     err: list = []
@@ -87,6 +145,7 @@ def run_source(
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
+    session = _Session(outcome, namespace, filename)
     saved = sys.stdout, sys.stderr, warnings.showwarning
     sys.stdout = _Stream("stdout", sink, out)
     sys.stderr = _Stream("stderr", sink, err)
@@ -97,17 +156,10 @@ def run_source(
 
     try:
         patches = tracer.patched() if tracer else contextlib.nullcontext()
-        with warnings.catch_warnings(), fresh_loops(clock, tracer), patches:
+        with warnings.catch_warnings(), fresh_loops(clock, tracer, sleep), patches:
             warnings.simplefilter("default")
             warnings.showwarning = show
-            try:
-                exec(compile(source, filename, "exec"), namespace)
-            except SystemExit as stop:
-                outcome.exit_code = _exit_code(stop.code)
-            except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
-                outcome.exit_code = 1
-                outcome.exception = {"type": type(error).__name__, "message": str(error)}
-                sys.stderr.write(_format_traceback(error, filename))
+            yield session
             # Coroutines that were never awaited warn when collected: inside the run, not at exit.
             namespace.clear()
             gc.collect()
@@ -117,7 +169,6 @@ def run_source(
     outcome.stderr = "".join(err)
     outcome.virtual_time = clock.now if clock else None
     outcome.timeline = tracer.timeline() if tracer else None
-    return outcome
 
 
 def run_file(path: str, **options) -> Outcome:
