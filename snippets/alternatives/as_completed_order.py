@@ -1,0 +1,24 @@
+import asyncio
+
+
+async def job(tag, seconds, fail=False):
+    await asyncio.sleep(seconds)
+    if fail:
+        raise ValueError(f"{tag} failed")
+    return tag, seconds  # as_completed() does not say which job finished: return a tag
+
+
+async def main():
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    jobs = [job("A", 3), job("B", 1), job("C", 2, fail=True), job("D", 4)]
+    for next_done in asyncio.as_completed(jobs):
+        try:
+            tag, seconds = await next_done
+        except ValueError as error:
+            print(f"{error!r} at {loop.time() - start:.1f}s")
+        else:
+            print(f"{tag} ({seconds}s job) at {loop.time() - start:.1f}s")
+
+
+asyncio.run(main())

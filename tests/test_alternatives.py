@@ -1,0 +1,177 @@
+"""The alternatives page: TaskGroup, as_completed, asyncio.timeout and wait_for.
+
+Every `<span data-claim="SNIPPET OUTCOME RANGE">` on docs/alternatives.md and its
+twin is checked on every interpreter in its RANGE (tests/test_version_matrix.py
+checks the same claims against data/version_matrix.json); the other tests pin
+what the page says each snippet shows, on every interpreter (virtual clock).
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "docs" / "alternatives.md", ROOT / "docs" / "alternatives.zh.md"]
+CLAIM = re.compile(r'<span data-claim="([^"]+)">')
+INTERPRETERS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
+
+
+def claims(page):
+    return sorted({tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))})
+
+
+def minor(text):
+    major, minor_ = text.split(".")
+    return int(major), int(minor_)
+
+
+def in_range(name, version, span):
+    """RANGE is `pyodide`, `3.12`, `3.8-3.10` or `3.11+` (Pyodide counts as 3.14 for `+`)."""
+    if span == "pyodide":
+        return name == "pyodide"
+    if span.endswith("+"):
+        return version >= minor(span[:-1])
+    if name == "pyodide":
+        return False
+    low, _, high = span.partition("-")
+    return minor(low) <= version <= minor(high or low)
+
+
+def outcome(out):
+    if out.exception:
+        return "error:" + out.exception["type"]
+    categories = sorted({w["category"] for w in out.warnings})
+    return "warning:" + ",".join(categories) if categories else "ok"
+
+
+def clean(out):
+    assert out.exception is None and out.warnings == [], out.stderr
+    assert out.stderr == ""
+    return out.lines
+
+
+def missing_attribute(out, name):
+    assert out.exception == {"type": "AttributeError", "message": f"module 'asyncio' has no attribute '{name}'"}
+
+
+# ----------------------------------------------------------------------- claims
+
+
+def test_the_twins_make_the_same_claims():
+    english, chinese = (claims(page) for page in PAGES)
+    assert english and english == chinese
+
+
+def test_every_snippet_of_the_page_has_a_claim_for_every_interpreter():
+    by_snippet = {}
+    for snippet, result, span in claims(PAGES[0]):
+        by_snippet.setdefault(snippet, []).append((result, span))
+    shown = sorted(p.relative_to(ROOT / "snippets").as_posix() for p in (ROOT / "snippets" / "alternatives").glob("*.py"))
+    assert sorted(by_snippet) == shown
+    for snippet, stated in by_snippet.items():
+        for name in INTERPRETERS:
+            version = (3, 14) if name == "pyodide" else minor(name)
+            matching = [result for result, span in stated if in_range(name, version, span)]
+            assert len(matching) == 1, f"{snippet} on {name}: {matching or 'no claim'}"
+
+
+def test_every_claim_holds(python):
+    checked = 0
+    for snippet, expected, span in claims(PAGES[0]):
+        if in_range(python.name, python.version, span):
+            assert outcome(python.run(snippet)) == expected, snippet
+            checked += 1
+    assert checked
+
+
+# -------------------------------------------------------------------- TaskGroup
+
+
+def test_taskgroup_cancels_the_siblings_and_raises_an_exception_group(python):
+    out = python.run("alternatives/taskgroup_cancels_siblings.py")
+    if not python.at_least(3, 11):
+        missing_attribute(out, "TaskGroup")
+        return
+    assert clean(out) == [
+        "ExceptionGroup at 2.0s: (ValueError('B failed'),)",
+        "A returned 'A'",
+        "B raised ValueError('B failed')",
+        "C was cancelled",
+    ]
+    assert out.virtual_time == pytest.approx(2.0)  # C's third second never ran
+
+
+# ----------------------------------------------------------------- as_completed
+
+
+def test_as_completed_yields_in_completion_order_and_raises_per_item(python):
+    lines = clean(python.run("alternatives/as_completed_order.py"))
+    # Passed as A (3 s), B (1 s), C (2 s, fails), D (4 s): they come back by finishing time.
+    assert lines == [
+        "B (1s job) at 1.0s",
+        "ValueError('C failed') at 2.0s",
+        "A (3s job) at 3.0s",
+        "D (4s job) at 4.0s",
+    ]
+
+
+def test_as_completed_timeout_raises_and_leaves_the_rest_running(python):
+    lines = clean(python.run("alternatives/as_completed_timeout.py"))
+    assert lines == [
+        "A at 1.0s",
+        "TimeoutError at 2.0s",
+        "done: [True, False, False]",
+        "cancelled: [False, False, False]",
+        "['A', 'B', 'C'] at 5.0s",
+    ]
+
+
+# -------------------------------------------------------------- asyncio.timeout
+
+
+def test_timeout_block(python):
+    out = python.run("alternatives/timeout_block.py")
+    if not python.at_least(3, 11):
+        missing_attribute(out, "timeout")
+        return
+    assert clean(out) == [
+        "TimeoutError at 2.0s",
+        "slow cancelled: True",
+        "asyncio.TimeoutError is TimeoutError: True",
+        "fast in time at 3.0s",
+        "ValueError('broken failed') passes through at 4.0s",
+    ]
+
+
+# --------------------------------------------------------------------- wait_for
+
+
+def test_wait_for_cancels_on_timeout_and_wait_does_not(python):
+    lines = clean(python.run("alternatives/wait_for_cancels.py"))
+    builtin = python.at_least(3, 11)  # before 3.11 asyncio.TimeoutError is a class of its own
+    assert lines == [
+        "wait_for: TimeoutError at 2.0s",
+        f"the built-in TimeoutError: {builtin}",
+        "slow cancelled: True",
+        "wait: done 0, pending 1 at 4.0s",
+        "other cancelled: False",
+        "other returned 'other' at 7.0s",
+        "wait_for: ValueError('broken failed') passes through at 8.0s",
+    ]
+
+
+# ----------------------------------------------------- cancelling the waiting code
+
+
+def test_cancelling_the_waiter(python):
+    lines = clean(python.run("alternatives/cancel_the_waiter.py"))
+    expected = [
+        "with_gather: job cancelled True",
+        "with_wait: job cancelled False",
+        "with_as_completed: job cancelled False",
+        "with_wait_for: job cancelled True",
+    ]
+    if python.at_least(3, 11):
+        expected += ["with_taskgroup: job cancelled True", "with_timeout: job cancelled True"]
+    assert lines == expected
