@@ -102,6 +102,34 @@ def test_taskgroup_cancels_the_siblings_and_raises_an_exception_group(python):
     assert out.virtual_time == pytest.approx(2.0)  # C's third second never ran
 
 
+def test_except_star_splits_the_exception_group(python):
+    out = python.run("alternatives/taskgroup_except_star.py")
+    if not python.at_least(3, 11):
+        assert out.exception["type"] == "SyntaxError"  # except* does not even compile
+        assert out.stdout == ""
+        return
+    assert clean(out) == [
+        "ValueError: (ValueError('A failed'),)",
+        "KeyError: (KeyError('B failed'),)",
+    ]
+    assert out.virtual_time == pytest.approx(1.0)  # C was cancelled
+
+
+def test_a_timeout_around_a_group_cancels_every_unfinished_job(python):
+    out = python.run("alternatives/timeout_a_group.py")
+    assert out.exception is None and out.warnings == []
+    expected = ["wait_for(gather()): timeout at 2.0s", "cancelled: [False, True, True]"]
+    if python.at_least(3, 11):
+        expected += ["timeout() around a TaskGroup: timeout at 2.0s", "cancelled: [False, True, True]"]
+    assert out.lines == expected
+    assert out.virtual_time == pytest.approx(4.0 if python.at_least(3, 11) else 2.0)
+    if python.version == (3, 8):
+        # 3.8 only: asyncio logs the cancelled gather() future as never retrieved.
+        assert "_GatheringFuture exception was never retrieved" in out.stderr
+    else:
+        assert out.stderr == ""
+
+
 # ----------------------------------------------------------------- as_completed
 
 
@@ -114,6 +142,17 @@ def test_as_completed_yields_in_completion_order_and_raises_per_item(python):
         "A (3s job) at 3.0s",
         "D (4s job) at 4.0s",
     ]
+
+
+def test_as_completed_async_for_gives_back_your_own_tasks_from_3_13(python):
+    out = python.run("alternatives/as_completed_async_for.py")
+    if not python.at_least(3, 13):
+        assert out.exception == {
+            "type": "TypeError",
+            "message": "'async for' requires an object with __aiter__ method, got generator",
+        }
+        return
+    assert clean(out) == ["B True 1 at 1.0s", "C True 2 at 2.0s", "A True 3 at 3.0s"]
 
 
 def test_as_completed_timeout_raises_and_leaves_the_rest_running(python):
