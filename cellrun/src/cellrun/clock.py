@@ -102,10 +102,10 @@ def fresh_loops(clock: Clock | None = None, trace=None, sleep=None):
     real_sleep, real_run = time.sleep, asyncio.run
     if clock:
         time.sleep = clock.advance
-    elif sleep is not None:
-        time.sleep = sleep
         if asyncio.events._get_running_loop() is not None:
             asyncio.run = _run_beside_host_loop
+    elif sleep is not None:
+        time.sleep = sleep
     _set_policy(policy)
     try:
         yield policy
