@@ -1,0 +1,66 @@
+// The editor: CodeMirror 6 with Python highlighting in the colours of the page's
+// code blocks (Material's --md-code-hl-* variables, so the dark scheme follows).
+
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { python } from "@codemirror/lang-python";
+import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { EditorState } from "@codemirror/state";
+import { EditorView, drawSelection, highlightActiveLine, keymap } from "@codemirror/view";
+import { tags as t } from "@lezer/highlight";
+
+const v = (name) => `var(--md-code-hl-${name}-color)`;
+const highlight = HighlightStyle.define([
+  { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword], color: v("keyword") },
+  { tag: [t.string, t.special(t.string)], color: v("string") },
+  { tag: [t.number, t.bool, t.null], color: v("number") },
+  { tag: t.comment, color: v("comment"), fontStyle: "italic" },
+  { tag: [t.function(t.variableName), t.function(t.propertyName)], color: v("function") },
+  { tag: [t.definition(t.variableName), t.className], color: v("name") },
+  { tag: [t.operator, t.punctuation, t.bracket], color: v("punctuation") },
+  { tag: [t.standard(t.variableName), t.self], color: v("constant") },
+  { tag: t.special(t.variableName), color: v("special") },
+]);
+
+const theme = EditorView.theme({
+  "&": { fontSize: "var(--md-code-font-size, .85em)", backgroundColor: "var(--md-code-bg-color)", color: "var(--md-code-fg-color)" },
+  ".cm-content": { fontFamily: "var(--md-code-font-family, monospace)", padding: ".8em 0", caretColor: "var(--md-code-fg-color)" },
+  ".cm-line": { padding: "0 1.2em" },
+  "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
+  ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
+  "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
+    backgroundColor: "var(--md-code-hl-color, rgba(255,255,0,.3))",
+  },
+});
+
+/** An editor in `parent` holding `text`; onRun fires on Ctrl/Cmd+Enter. */
+export function createEditor(parent, text, { label, onRun }) {
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: text,
+      extensions: [
+        history(),
+        drawSelection(),
+        indentOnInput(),
+        bracketMatching(),
+        highlightActiveLine(),
+        python(),
+        syntaxHighlighting(highlight),
+        theme,
+        EditorState.tabSize.of(4),
+        // Tab is left to the browser, so the keyboard can leave the editor.
+        keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
+        EditorView.contentAttributes.of({ "aria-label": label }),
+      ],
+    }),
+  });
+  return {
+    get text() {
+      return view.state.doc.toString();
+    },
+    set text(value) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+    },
+    focus: () => view.focus(),
+  };
+}

@@ -1,0 +1,60 @@
+// The cells' words in the page's language (<html lang>, set per page by the theme).
+
+const LABELS = {
+  en: {
+    run: "Run",
+    stop: "Stop",
+    reset: "Reset",
+    retry: "Retry",
+    runTitle: "Run (Ctrl+Enter)",
+    editor: "Python code (editable; Ctrl+Enter runs it)",
+    output: "Program output",
+    loading: "Loading Python…",
+    step: { runtime: "Loading Python: the runtime (1/3)…", python: "Loading Python: the standard library (2/3)…", cellrun: "Loading Python: the cell runner (3/3)…" },
+    running: "Running…",
+    done: "Finished in {t} s.",
+    error: "Finished with {exc} after {t} s.",
+    exit: "Exited with code {code} after {t} s.",
+    stopped: "Stopped after {t} s.",
+    restarted: "Stopped after {t} s (Python was restarted to end a loop that did not yield).",
+    dropped: "Output cut short: {lines} more lines ({bytes} characters) were not shown.",
+    loadFailed: "Python could not be loaded: {reason}. Check your connection and press Retry.",
+    runFailed: "The Python runtime failed: {reason}. Press Retry to start it again.",
+    noJspi: "This browser lacks WebAssembly JSPI, so Python cannot pause inside asyncio.run(): the code ran with its top-level asyncio.run(…) and run_until_complete(…) turned into await.",
+    noWasm: "This browser cannot run WebAssembly, which Python in the page needs.",
+    input: "input() has no keyboard here: set the value in the code instead.",
+    virtual: " (virtual clock)",
+  },
+  zh: {
+    run: "运行",
+    stop: "停止",
+    reset: "重置",
+    retry: "重试",
+    runTitle: "运行（Ctrl+Enter）",
+    editor: "Python 代码（可编辑；按 Ctrl+Enter 运行）",
+    output: "程序输出",
+    loading: "正在加载 Python……",
+    step: { runtime: "正在加载 Python：运行时（1/3）……", python: "正在加载 Python：标准库（2/3）……", cellrun: "正在加载 Python：示例运行器（3/3）……" },
+    running: "运行中……",
+    done: "运行完毕，用时 {t} 秒。",
+    error: "以异常 {exc} 结束，用时 {t} 秒。",
+    exit: "以退出码 {code} 结束，用时 {t} 秒。",
+    stopped: "已停止，用时 {t} 秒。",
+    restarted: "已停止，用时 {t} 秒（代码一直没有让出控制权，因此重新启动了 Python）。",
+    dropped: "输出过多：另有 {lines} 行（{bytes} 个字符）未显示。",
+    loadFailed: "无法加载 Python：{reason}。请检查网络后点击“重试”。",
+    runFailed: "Python 运行时出错：{reason}。点击“重试”重新启动。",
+    noJspi: "此浏览器不支持 WebAssembly JSPI，Python 无法在 asyncio.run() 内部暂停：代码顶层的 asyncio.run(…) 和 run_until_complete(…) 已改为 await 后运行。",
+    noWasm: "此浏览器无法运行 WebAssembly，而页面中的 Python 需要它。",
+    input: "这里没有键盘输入，input() 读不到内容：请直接在代码里给变量赋值。",
+    virtual: "（虚拟时钟）",
+  },
+};
+
+export function labels(lang = document.documentElement.lang) {
+  return LABELS[(lang || "en").toLowerCase().split("-")[0]] ?? LABELS.en;
+}
+
+export function format(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ""));
+}

@@ -1,0 +1,117 @@
+// The module worker: loads the pinned Pyodide from this site and runs cells with
+// cellrun.browser, streaming their output back. One per page session.
+//
+// Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed} {type:"stop", id}
+// Messages out: {type:"progress", step, of, what} {type:"ready", version, jspi} {type:"failed", message}
+//               {type:"output", id, chunks:[[stream, text]...]} {type:"done", id, outcome, dropped}
+
+/* global PYODIDE_VERSION */
+const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
+const MAX_BYTES = 200_000; // more than this per run is counted, not sent
+const MAX_LINES = 5_000;
+const FLUSH_MS = 30;
+
+const jspi = typeof WebAssembly === "object" && typeof WebAssembly.Suspending === "function";
+// Atomics.wait needs a SharedArrayBuffer, which only a cross-origin isolated page has.
+const sleeper = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
+const wait = sleeper ? (seconds) => Atomics.wait(sleeper, 0, 0, seconds * 1000) : null;
+
+let runs = null; // cellrun.browser.Runs
+let interrupt = null;
+let queue = Promise.resolve();
+
+const post = (message) => self.postMessage(message);
+
+class Output {
+  constructor(id) {
+    this.id = id;
+    this.chunks = [];
+    this.bytes = 0;
+    this.lines = 0;
+    this.dropped = { bytes: 0, lines: 0 };
+    this.last = performance.now();
+    this.timer = 0;
+  }
+
+  write(stream, text) {
+    if (this.bytes >= MAX_BYTES || this.lines >= MAX_LINES) {
+      this.dropped.bytes += text.length;
+      this.dropped.lines += countLines(text);
+      return;
+    }
+    this.bytes += text.length;
+    this.lines += countLines(text);
+    const tail = this.chunks[this.chunks.length - 1];
+    if (tail && tail[0] === stream) tail[1] += text;
+    else this.chunks.push([stream, text]);
+    // A CPU-bound run never yields to timers: flush from here when it is time.
+    if (performance.now() - this.last >= FLUSH_MS) this.flush();
+    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  flush() {
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.last = performance.now();
+    if (this.chunks.length) post({ type: "output", id: this.id, chunks: this.chunks });
+    this.chunks = [];
+  }
+}
+
+function countLines(text) {
+  let n = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
+async function load(message) {
+  try {
+    post({ type: "progress", step: 1, of: 3, what: "runtime" });
+    const { loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`);
+    post({ type: "progress", step: 2, of: 3, what: "python" });
+    const pyodide = await loadPyodide({
+      indexURL: INDEX_URL,
+      packageBaseUrl: INDEX_URL,
+      stdout: () => {},
+      stderr: () => {},
+    });
+    post({ type: "progress", step: 3, of: 3, what: "cellrun" });
+    const problems = [];
+    await pyodide.loadPackage("cellrun", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
+    if (problems.length) throw new Error(problems.join("; "));
+    if (message.interrupt) {
+      interrupt = message.interrupt;
+      pyodide.setInterruptBuffer(interrupt);
+    }
+    runs = pyodide.runPython("from cellrun.browser import Runs\nRuns()");
+    post({ type: "ready", version: pyodide.version, jspi });
+  } catch (error) {
+    post({ type: "failed", message: String(error?.message ?? error) });
+  }
+}
+
+async function run({ id, code, filename, virtual, seed }) {
+  const output = new Output(id);
+  const sink = (stream, text) => output.write(stream, text);
+  // JavaScript null is not Python None in Pyodide (undefined is).
+  const args = [code, filename, virtual, seed ?? undefined, sink, wait ?? undefined];
+  let report;
+  try {
+    if (jspi) report = await runs.run.callPromising(...args);
+    else if (virtual) report = runs.run(...args);
+    else report = await runs.run_async(...args);
+  } catch (error) {
+    // Not the snippet's exception (cellrun reports those): the runtime itself failed.
+    output.flush();
+    post({ type: "done", id, outcome: null, failure: String(error?.message ?? error), dropped: output.dropped });
+    return;
+  }
+  output.flush();
+  post({ type: "done", id, outcome: JSON.parse(report), dropped: output.dropped, jspi });
+}
+
+self.onmessage = ({ data }) => {
+  if (data.type === "init") queue = load(data);
+  else if (data.type === "run") queue = queue.then(() => run(data));
+  else if (data.type === "stop" && runs) runs.stop();
+};
