@@ -12,6 +12,7 @@ import gc
 import inspect
 import io
 import linecache
+import os
 import random
 import sys
 import time
@@ -23,6 +24,7 @@ from typing import Callable, Optional, Union
 from . import timeline as _timeline
 from .clock import Clock, fresh_loops
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
 Sink = Callable[[str, str], None]
 
 
@@ -151,6 +153,9 @@ def _session(source, filename, virtual, seed, sink, trace, sleep):
     sys.stderr = _Stream("stderr", sink, err)
 
     def show(message, category, path, lineno, file=None, line=None):
+        if os.path.dirname(os.path.abspath(path)) == _HERE:
+            # Raised while cellrun collects the run's garbage: CPython reports those at exit as sys:1.
+            path, lineno, line = "sys", 1, ""
         outcome.warnings.append({"category": category.__name__, "message": str(message), "line": lineno})
         sys.stderr.write(warnings.formatwarning(message, category, path, lineno, line))
 
