@@ -32,7 +32,16 @@ function wire(cell) {
   const retry = button("retry", words.retry, { hidden: true });
   stop.setAttribute("aria-disabled", "true");
   const toolbar = Object.assign(document.createElement("div"), { className: "cell-toolbar" });
-  toolbar.append(run, stop, reset, retry);
+  // Real time by default; the virtual clock runs a snippet's sleeps at once (as the tests do).
+  const clock = Object.assign(document.createElement("input"), { type: "checkbox", className: "cell-clock" });
+  clock.checked = cell.dataset.clock === "virtual";
+  clock.addEventListener("change", () => {
+    if (clock.checked) cell.dataset.clock = "virtual";
+    else delete cell.dataset.clock;
+  });
+  const clockLabel = Object.assign(document.createElement("label"), { className: "cell-clock-label" });
+  clockLabel.append(clock, " ", words.clock);
+  toolbar.append(run, stop, reset, retry, clockLabel);
   const status = Object.assign(document.createElement("div"), { className: "cell-status" });
   status.setAttribute("role", "status");
   const output = Object.assign(document.createElement("pre"), { className: "cell-output", tabIndex: 0 });

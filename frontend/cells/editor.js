@@ -22,8 +22,9 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  "&": { fontSize: "var(--md-code-font-size, .85em)", backgroundColor: "var(--md-code-bg-color)", color: "var(--md-code-fg-color)" },
+  "&": { maxHeight: "32rem", borderRadius: ".1rem", fontSize: "var(--md-code-font-size, .85em)", backgroundColor: "var(--md-code-bg-color)", color: "var(--md-code-fg-color)" },
   ".cm-content": { fontFamily: "var(--md-code-font-family, monospace)", padding: ".8em 0", caretColor: "var(--md-code-fg-color)" },
+  ".cm-scroller": { overflow: "auto" },
   ".cm-line": { padding: "0 1.2em" },
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
   ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
@@ -32,10 +33,16 @@ const theme = EditorView.theme({
   },
 });
 
-/** An editor in `parent` holding `text`; onRun fires on Ctrl/Cmd+Enter. */
+/**
+ * An editor in `parent` holding `text`; onRun fires on Ctrl/Cmd+Enter.
+ * It lives in a shadow root: CodeMirror then styles it with a constructed stylesheet,
+ * which the site's Content Security Policy allows (a <style> element it would block).
+ */
 export function createEditor(parent, text, { label, onRun }) {
+  const root = parent.shadowRoot ?? parent.attachShadow({ mode: "open" });
   const view = new EditorView({
-    parent,
+    parent: root,
+    root,
     state: EditorState.create({
       doc: text,
       extensions: [

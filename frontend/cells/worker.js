@@ -12,9 +12,16 @@ const MAX_LINES = 5_000;
 const FLUSH_MS = 30;
 
 const jspi = typeof WebAssembly === "object" && typeof WebAssembly.Suspending === "function";
-// Atomics.wait needs a SharedArrayBuffer, which only a cross-origin isolated page has.
+// time.sleep() blocks as in CPython, a slice at a time (cellrun.browser.blocking_sleep):
+// Atomics.wait where a SharedArrayBuffer exists (cross-origin isolated pages), else a busy
+// wait. Output printed before the sleep is sent first, as a terminal would show it.
 const sleeper = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
-const wait = sleeper ? (seconds) => Atomics.wait(sleeper, 0, 0, seconds * 1000) : null;
+let current = null; // the running run's Output
+function wait(seconds) {
+  current?.flush();
+  if (sleeper) Atomics.wait(sleeper, 0, 0, seconds * 1000);
+  else for (const end = performance.now() + seconds * 1000; performance.now() < end; );
+}
 
 let runs = null; // cellrun.browser.Runs
 let interrupt = null;
@@ -29,7 +36,7 @@ class Output {
     this.bytes = 0;
     this.lines = 0;
     this.dropped = { bytes: 0, lines: 0 };
-    this.last = performance.now();
+    this.last = 0; // the first write goes out at once
     this.timer = 0;
   }
 
@@ -92,9 +99,10 @@ async function load(message) {
 
 async function run({ id, code, filename, virtual, seed }) {
   const output = new Output(id);
+  current = output;
   const sink = (stream, text) => output.write(stream, text);
   // JavaScript null is not Python None in Pyodide (undefined is).
-  const args = [code, filename, virtual, seed ?? undefined, sink, wait ?? undefined];
+  const args = [code, filename, virtual, seed ?? undefined, sink, wait];
   let report;
   try {
     if (jspi) report = await runs.run.callPromising(...args);
@@ -103,10 +111,12 @@ async function run({ id, code, filename, virtual, seed }) {
   } catch (error) {
     // Not the snippet's exception (cellrun reports those): the runtime itself failed.
     output.flush();
+    current = null;
     post({ type: "done", id, outcome: null, failure: String(error?.message ?? error), dropped: output.dropped });
     return;
   }
   output.flush();
+  current = null;
   post({ type: "done", id, outcome: JSON.parse(report), dropped: output.dropped, jspi });
 }
 
