@@ -1,0 +1,177 @@
+"""The cells' runtime in a real browser, beyond the DOM contract (tests/browser/test_cells_browser.py):
+
+- time.sleep blocks the event loop as in CPython (busy wait, and Atomics.wait when isolated);
+- Stop interrupts a CPU loop without replacing the worker when the page is cross-origin isolated;
+- without JSPI the page says so and still runs asyncio.run(main()) and the legacy loop API;
+- output is text (never HTML), stderr is marked apart;
+- pointing at Run is enough intent to start loading Python.
+
+Uses conftest.py's ``served`` build, ``browser`` and ``context`` (which fails a test whose
+requests leave 127.0.0.1); tests/browser/server.py serves the same build cross-origin isolated.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from server import SiteServer
+
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import expect  # noqa: E402
+
+RUN = re.compile(r"^\s*(Run|运行)")
+STOP = re.compile(r"^\s*(Stop|停止)")
+FINISHED = re.compile(r"^(done|error|stopped)$")
+LOAD = 90_000
+
+BLOCKING_SLEEP = """import asyncio
+import time
+
+
+async def ticker(start):
+    for _ in range(3):
+        print("tick", round(asyncio.get_running_loop().time() - start, 1))
+        await asyncio.sleep(0.2)
+
+
+async def main():
+    start = asyncio.get_running_loop().time()
+    task = asyncio.create_task(ticker(start))
+    await asyncio.sleep(0)
+    time.sleep(1)  # blocks the loop: no tick meanwhile
+    await task
+
+
+asyncio.run(main())
+"""
+
+LEGACY = """import asyncio
+
+
+async def answer():
+    await asyncio.sleep(0.1)
+    return 42
+
+
+loop = asyncio.get_event_loop()
+print("result:", loop.run_until_complete(answer()))
+"""
+
+CPU_LOOP = 'print("spinning", flush=True)\nwhile True:\n    pass\n'
+
+
+def open_page(context, url):
+    page = context.new_page()
+    page.set_default_timeout(LOAD)
+    page.goto(url)
+    expect(page.locator(".cell").first.get_by_role("button", name=RUN)).to_be_visible(timeout=15_000)
+    return page
+
+
+def set_code(page, cell, code):
+    cell.get_by_role("textbox").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(code)
+
+
+def run(cell, timeout=LOAD):
+    cell.get_by_role("button", name=RUN).click()
+    expect(cell).to_have_attribute("data-state", FINISHED, timeout=timeout)
+    return cell.get_attribute("data-state")
+
+
+def log(cell):
+    return cell.get_by_role("log").text_content() or ""
+
+
+def workers(page):
+    return page.evaluate("() => performance.getEntriesByName('cells:worker-created').length")
+
+
+@pytest.fixture(scope="module")
+def isolated(served):
+    """The same build, served with COOP/COEP: SharedArrayBuffer, interrupt buffer, Atomics.wait."""
+    with SiteServer(served.site, prefix="/sub/", isolated=True) as base:
+        yield base
+
+
+def test_time_sleep_blocks_the_loop_and_stop_replaces_a_spinning_worker(context, served):
+    page = open_page(context, served.url("gather/"))
+    assert page.evaluate("crossOriginIsolated") is False
+    cell = page.locator(".cell").first
+    set_code(page, cell, BLOCKING_SLEEP)
+    assert run(cell) == "done"
+    assert log(cell).splitlines() == ["tick 0.0", "tick 1.0", "tick 1.2"]
+
+    set_code(page, cell, CPU_LOOP)
+    cell.get_by_role("button", name=RUN).click()
+    expect(cell.get_by_role("log")).to_contain_text("spinning", timeout=LOAD)
+    cell.get_by_role("button", name=STOP).click()
+    expect(cell).to_have_attribute("data-state", "stopped", timeout=10_000)
+    set_code(page, cell, LEGACY)
+    assert run(cell) == "done" and log(cell) == "result: 42\n"
+    assert workers(page) == 2, "no interrupt buffer without isolation: the worker was replaced"
+
+
+def test_stop_interrupts_a_cpu_loop_when_isolated(context, isolated):
+    page = open_page(context, isolated + "gather/")
+    assert page.evaluate("crossOriginIsolated") is True
+    cell = page.locator(".cell").first
+    set_code(page, cell, BLOCKING_SLEEP)  # time.sleep on Atomics.wait here
+    assert run(cell) == "done"
+    assert log(cell).splitlines() == ["tick 0.0", "tick 1.0", "tick 1.2"]
+
+    set_code(page, cell, CPU_LOOP)
+    cell.get_by_role("button", name=RUN).click()
+    expect(cell.get_by_role("log")).to_contain_text("spinning", timeout=LOAD)
+    cell.get_by_role("button", name=STOP).click()
+    expect(cell).to_have_attribute("data-state", "stopped", timeout=10_000)
+    expect(cell.locator(".cell-stderr")).to_contain_text("KeyboardInterrupt")
+    assert workers(page) == 1, "the interrupt stopped the loop; the worker stays"
+
+
+NO_JSPI = "delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n"
+
+
+def test_without_jspi_the_page_says_so_and_still_runs(context, served):
+    def strip_jspi(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=NO_JSPI + response.text())
+
+    context.route(re.compile(r".*/assets/cells/worker\.js$"), strip_jspi)
+    page = open_page(context, served.url("zh/gather/"))
+    cell = page.locator(".cell").first
+    set_code(page, cell, "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.1)\n    print('ok')\n\n\nasyncio.run(main())\n")
+    assert run(cell) == "done"
+    assert log(cell) == "ok\n"
+    assert "JSPI" in cell.get_by_role("status").text_content()
+    set_code(page, cell, LEGACY)
+    assert run(cell) == "done" and log(cell) == "result: 42\n"
+
+
+def test_output_is_text_and_stderr_is_marked(context, served):
+    page = open_page(context, served.url("gather/"))
+    cell = page.locator(".cell").first
+    set_code(page, cell, "print('<b>not bold</b>')\nraise ValueError('broken')\n")
+    assert run(cell) == "error"
+    output = cell.get_by_role("log")
+    assert output.locator("b").count() == 0
+    assert log(cell).startswith("<b>not bold</b>\nTraceback (most recent call last):")
+    expect(cell.locator(".cell-stderr")).to_contain_text("ValueError: broken")
+    assert "<b>" not in cell.locator(".cell-stderr").text_content()
+    assert "ValueError" in cell.get_by_role("status").text_content()
+
+
+def test_pointing_at_run_starts_loading(context, served):
+    seen = []
+    context.on("request", lambda request: seen.append(request.url))
+    page = open_page(context, served.url("gather/"))
+    page.wait_for_timeout(500)
+    assert not [u for u in seen if "/pyodide/" in u]
+    page.locator(".cell").first.get_by_role("button", name=RUN).hover()
+    page.wait_for_function("() => performance.getEntriesByName('cells:worker-created').length === 1")
+    page.wait_for_timeout(2000)
+    assert [u for u in seen if u.endswith("pyodide.asm.wasm")], "hovering Run did not start loading"
+    assert page.locator(".cell").first.get_attribute("data-state") == "idle"
