@@ -103,7 +103,10 @@ def served(tmp_path_factory):
         check=False,
     )
     if proc.returncode:
-        pytest.fail("mkdocs build --strict failed:\n" + (proc.stdout + proc.stderr)[-4000:], pytrace=False)
+        pytest.fail(
+            "mkdocs build --strict failed:\n" + (proc.stdout + proc.stderr)[-4000:],
+            pytrace=False,
+        )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Served(root, base)
@@ -116,7 +119,9 @@ def browser(served):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
@@ -127,21 +132,59 @@ class Traffic:
         self.failures: list = []  # (status or error, url)
 
     def pyodide_requests(self) -> list:
-        return [u for u in self.requests if "pyodide" in u.lower() or u.endswith((".wasm", ".whl"))]
+        return [
+            u
+            for u in self.requests
+            if "pyodide" in u.lower() or u.endswith((".wasm", ".whl"))
+        ]
 
     def foreign(self) -> list:
-        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname != "127.0.0.1"]
+        return [
+            u
+            for u in self.requests
+            if urlsplit(u).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(u).hostname != "127.0.0.1"
+        ]
 
 
-@pytest.fixture
-def context(browser):
+def _new_context(browser):
     ctx = browser.new_context(locale="en-US")
     ctx.add_init_script(COUNT_WORKERS)
     traffic = Traffic()
     ctx.on("request", lambda request: traffic.requests.append(request.url))
-    ctx.on("requestfailed", lambda request: traffic.failures.append((request.failure, request.url)))
-    ctx.on("response", lambda response: response.status >= 400 and traffic.failures.append((response.status, response.url)))
+    ctx.on(
+        "requestfailed",
+        lambda request: traffic.failures.append((request.failure, request.url)),
+    )
+    ctx.on(
+        "response",
+        lambda response: (
+            response.status >= 400
+            and traffic.failures.append((response.status, response.url))
+        ),
+    )
     ctx.traffic = traffic
-    yield ctx
+    return ctx
+
+
+def _close(ctx):
     ctx.close()
-    assert traffic.foreign() == [], "requests left 127.0.0.1: %s" % traffic.foreign()[:5]
+    assert ctx.traffic.foreign() == [], (
+        "requests left 127.0.0.1: %s" % ctx.traffic.foreign()[:5]
+    )
+
+
+@pytest.fixture
+def context(browser):
+    """A fresh context: empty HTTP cache, its own request log."""
+    ctx = _new_context(browser)
+    yield ctx
+    _close(ctx)
+
+
+@pytest.fixture(scope="session")
+def warm_context(browser):
+    """One context for the behaviour tests: the HTTP cache keeps Pyodide between them."""
+    ctx = _new_context(browser)
+    yield ctx
+    _close(ctx)
