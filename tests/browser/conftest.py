@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 from functools import partial
@@ -73,6 +74,11 @@ class Served:
 
     def url(self, path: str = "") -> str:
         return self.base + path.lstrip("/")
+
+    def snippets(self, path: str) -> list:
+        """The data-snippet of each cell the built page holds, in order."""
+        html = (self.site / path / "index.html").read_text("utf-8")
+        return re.findall(r'<div class="cell" data-snippet="([^"]+)"', html)
 
     def pages_with_cells(self) -> list:
         """Site-relative page URLs ("gather/", "zh/gather/") whose HTML holds at least one cell."""

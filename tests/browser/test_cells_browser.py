@@ -132,15 +132,18 @@ class Cells:
                         document.querySelector('article, main, body').append(a); a.click(); }""",
             url,
         )
-        self.page.wait_for_url(url)
+        # The URL changes before the content does: wait for this page's cells, all wired.
         self.page.wait_for_function(
-            "url => location.href === url && document.querySelector('.cell button') !== null",
-            arg=url,
+            """([url, want]) => {
+                 const cells = Array.from(document.querySelectorAll('.cell'));
+                 return location.href === url
+                   && JSON.stringify(cells.map(c => c.dataset.snippet)) === JSON.stringify(want)
+                   && cells.every(c => c.querySelector('button') !== null);
+               }""",
+            arg=[url, self.served.snippets(path)],
         )
-        self.wait_wired()
-        assert self.page.evaluate("() => window.__sameDocument === true"), (
-            "the page was reloaded, not instant-navigated"
-        )
+        same = self.page.evaluate("() => window.__sameDocument === true")
+        assert same, "the page was reloaded, not instant-navigated"
 
     def workers(self) -> int:
         """Workers constructed in this document, except Material's search worker."""
