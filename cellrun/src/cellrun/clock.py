@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import time
 import warnings
+import weakref
 
 
 class Clock:
@@ -61,11 +62,15 @@ class VirtualClockLoop(asyncio.BaseEventLoop):
 
 
 def _policy_class(clock: Clock | None, base: type, trace=None) -> type:
+    # Weakly: a class waits in a reference cycle for a full collection, and the tracer is big.
+    trace_ref = weakref.ref(trace) if trace is not None else None
+
     class RunPolicy(base):
         def new_event_loop(self):
             loop = VirtualClockLoop(clock) if clock else super().new_event_loop()
-            if trace is not None:
-                trace.attach(loop)  # a task timeline, in both virtual and real time
+            tracer = trace_ref() if trace_ref is not None else None
+            if tracer is not None:
+                tracer.attach(loop)  # a task timeline, in both virtual and real time
             return loop
 
     return RunPolicy

@@ -173,7 +173,9 @@ def _session(source, filename, virtual, seed, sink, trace, sleep):
     outcome.stdout = "".join(out)
     outcome.stderr = "".join(err)
     outcome.virtual_time = clock.now if clock else None
-    outcome.timeline = tracer.timeline() if tracer else None
+    if tracer:
+        tracer.detach()  # the run is over: drop the loops' wrappers (they and the loop refer to each other)
+        outcome.timeline = tracer.timeline()
 
 
 def run_file(path: str, **options) -> Outcome:

@@ -7,13 +7,20 @@ asyncio internals they reach (``_GatheringFuture``, ``_wait``,
 ``_release_waiter``, ``Timeout._on_timeout``, ``TaskGroup``), and every patch is
 undone when the run ends. Frames of this file are hidden from the tracebacks
 cellrun prints (see ``runner._format_traceback``).
+
+Cost: the callbacks that run once per task (``_on_task``, ``_on_done``) only
+store a tuple; rows, rounding, lanes and default names are built once, by
+``timeline()``, after the run. Event dicts are built only for a live ``on_event``.
+Measure with ``scripts/timeline_overhead.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import heapq
+import itertools
 import os
 import re
 import sys
@@ -64,26 +71,37 @@ class Tracer:
         self.virtual = virtual
         self.filename = filename
         self.on_event = on_event
-        self.events: list = []
-        self._tasks: list = []  # one dict per traced task, index = id
-        self._ids = weakref.WeakKeyDictionary()  # task -> id
+        # Per traced task, index = its id: plain lists and dicts of strings and floats, so the
+        # hot callbacks allocate almost nothing the garbage collector has to visit.
+        self._names: list = []  # name when it started
+        self._coros: list = []  # its coroutine's __qualname__
+        self._parents: list = []  # id of the task that created it
+        self._starts: list = []  # start time
+        self._refs: list = []  # weak reference to the task
+        self._ends: dict = {}  # id -> end time
+        self._end_names: dict = {}  # id -> name when it ended
+        self._outcomes: dict = {}  # id -> "done", "failed" or "cancelled"
+        self._results: dict = {}  # id -> repr of its result, if "done"
+        self._exceptions: dict = {}  # id -> {type, message}, if "failed"
+        self._stopped_at: dict = {}  # id -> when a loop stopped while the task was pending
+        self._waits: dict = {}  # id -> [[start, end]] of its Semaphore waits
+        self._ids: dict = {}  # id(task) -> task id
         self._coro_ids: dict = {}  # id(coroutine) -> task id, for as_completed
         self._groups = weakref.WeakKeyDictionary()  # TaskGroup -> [task ids]
         self._as_completed: list = []
+        self._markers: list = []  # marker dicts, without "event"
+        self._stops: list = []  # when each loop stopped
         self._last_stop = 0.0
+        self._loops: list = []  # weak references to the attached loops
 
     # -- events ---------------------------------------------------------------
 
-    def _emit(self, event: dict) -> None:
-        self.events.append(event)
-        if self.on_event is not None:
-            self.on_event(dict(event))
-
     def _id(self, task) -> Optional[int]:
-        try:
-            return self._ids.get(task)
-        except TypeError:
-            return None
+        task_id = self._ids.get(id(task))
+        # The reference tells a live task from a later object that reuses a dead one's id().
+        if task_id is not None and self._refs[task_id]() is task:
+            return task_id
+        return None
 
     def _current(self, loop=None) -> Optional[int]:
         try:
@@ -98,10 +116,15 @@ class Tracer:
         """Watch every task ``loop`` creates and every time its loop stops."""
         create_task = loop.create_task
         run_until_complete = loop.run_until_complete
+        on_task, on_done = self._on_task, self._on_done
+        # One context for the done-callbacks of this loop's tasks, instead of a copy per task.
+        # They run one at a time on this loop, and never look at context variables.
+        context = contextvars.Context()
 
         def traced_create_task(coro, *args, **kwargs):
             task = create_task(coro, *args, **kwargs)
-            self._on_task(loop, task, coro)
+            if on_task(loop, task, coro):
+                task.add_done_callback(on_done, context=context)
             return task
 
         def traced_run_until_complete(future):
@@ -112,59 +135,95 @@ class Tracer:
 
         loop.create_task = traced_create_task
         loop.run_until_complete = traced_run_until_complete
+        self._loops.append(weakref.ref(loop))
 
-    def _on_task(self, loop, task, coro) -> None:
+    def detach(self) -> None:
+        """Stop watching the loops; call it when the run is over.
+
+        The wrappers refer to their loop, which refers to them: without this the
+        loop and the whole tracer would wait for the next full garbage collection.
+        """
+        for ref in self._loops:
+            loop = ref()
+            if loop is not None:
+                for name in ("create_task", "run_until_complete"):
+                    vars(loop).pop(name, None)
+        self._loops = []
+
+    def _on_task(self, loop, task, coro) -> bool:
         code = getattr(coro, "cr_code", None)
         if code is not None and code.co_name in _INTERNAL_CORO_NAMES and code.co_filename.startswith(_ASYNCIO_DIR):
-            return  # asyncio.run's own shutdown steps are not the snippet's tasks
-        task_id = len(self._tasks)
-        record = {"id": task_id, "name": task.get_name(), "coro": getattr(coro, "__qualname__", None),
-                  "parent": self._current(loop), "start": self.now()}
-        record.update(end=None, outcome=None, result=None, exception=None, waits=[], stopped_at=None)
-        self._tasks.append(record)
-        self._ids[task] = task_id
+            return False  # asyncio.run's own shutdown steps are not the snippet's tasks
+        task_id = len(self._starts)
+        name = task.get_name()
+        coro_name = getattr(coro, "__qualname__", None)
+        parent = self._current(loop)
+        start = self.now()
+        self._names.append(name)
+        self._coros.append(coro_name)
+        self._parents.append(parent)
+        self._starts.append(start)
+        self._refs.append(weakref.ref(task))
+        self._ids[id(task)] = task_id
         self._coro_ids[id(coro)] = task_id
-        self._emit({"event": "start", "task": task_id, "name": record["name"], "coro": record["coro"],
-                    "parent": record["parent"],
-                    "at": _round(record["start"])})
-        task.add_done_callback(self._on_done)
+        if self.on_event is not None:
+            self.on_event({"event": "start", "task": task_id, "name": name, "coro": coro_name,
+                           "parent": parent, "at": _round(start)})
+        return True
 
     def _on_done(self, task) -> None:
         task_id = self._id(task)
         if task_id is None:
             return
-        record = self._tasks[task_id]
-        record["end"] = self.now()
-        record["name"] = task.get_name()
+        self._ends[task_id] = end = self.now()
+        self._end_names[task_id] = task.get_name()
         if task.cancelled():
-            cleaned_up = record["stopped_at"] is not None
-            record["outcome"] = "pending" if cleaned_up else "cancelled"
-        elif getattr(task, "_exception", None) is not None:
-            record["outcome"] = "failed"
-            record["exception"] = _exception_of(task)
+            self._outcomes[task_id] = "cancelled"
         else:
-            record["outcome"] = "done"
-            record["result"] = _short_repr(getattr(task, "_result", None))
-        event = {"event": "end", "task": task_id, "name": record["name"], "at": _round(record["end"]),
-                 "outcome": record["outcome"], "result": record["result"], "exception": record["exception"]}
-        self._emit(event)
+            error = getattr(task, "_exception", None)
+            if error is not None:
+                self._outcomes[task_id] = "failed"
+                self._exceptions[task_id] = {"type": type(error).__name__, "message": str(error)}
+            else:
+                self._outcomes[task_id] = "done"
+                self._results[task_id] = _short_repr(getattr(task, "_result", None))
+        if self.on_event is not None:
+            outcome, result, exception = self._outcome(task_id)
+            self.on_event({"event": "end", "task": task_id, "name": self._end_names[task_id], "at": _round(end),
+                           "outcome": outcome, "result": result, "exception": exception})
+
+    def _outcome(self, task_id: int) -> tuple:
+        """(outcome, result, exception) of a finished task.
+
+        Cancelled after its loop had stopped with it pending: cleaned up, not cancelled by the snippet.
+        """
+        outcome = self._outcomes[task_id]
+        if outcome == "cancelled" and task_id in self._stopped_at:
+            outcome = "pending"
+        return outcome, self._results.get(task_id), self._exceptions.get(task_id)
 
     def _on_stop(self, loop) -> None:
         now = self.now()
         self._last_stop = now
+        self._stops.append(now)
         pending = []
         for task in asyncio.all_tasks(loop):
             task_id = self._id(task)
             if task_id is not None and not task.done():
-                self._tasks[task_id]["stopped_at"] = now
+                self._stopped_at[task_id] = now
                 pending.append(task_id)
-        self._emit({"event": "stop", "at": _round(now), "pending": sorted(pending)})
+        if self.on_event is not None:
+            self.on_event({"event": "stop", "at": _round(now), "pending": sorted(pending)})
 
     def _marker(self, kind: str, owner: Optional[int], tasks, **extra) -> None:
-        event = {"event": "marker", "kind": kind, "at": _round(self.now()), "owner": owner,
-                 "tasks": sorted(t for t in tasks if t is not None)}
-        event.update(extra)
-        self._emit(event)
+        marker = {"kind": kind, "at": _round(self.now()), "owner": owner,
+                  "tasks": sorted(t for t in tasks if t is not None)}
+        marker.update(extra)
+        self._markers.append(marker)
+        if self.on_event is not None:
+            event = {"event": "marker"}
+            event.update(marker)
+            self.on_event(event)
 
     # -- asyncio patches ------------------------------------------------------------
 
@@ -181,14 +240,18 @@ class Tracer:
                 setattr(owner, name, value)
 
         base_gathering = tasks_module._GatheringFuture
+        # A class sits in a reference cycle until a full collection: it must not keep the tracer alive.
+        tracer_ref = weakref.ref(self)
 
         class _GatheringFuture(base_gathering):
             def __init__(self, children, *, loop):
                 super().__init__(children, loop=loop)
+                tracer = tracer_ref()
                 caller = sys._getframe(1)  # gather(), or 3.9's _gather() under it
                 while caller is not None and caller.f_code.co_filename == tasks_module.__file__:
                     caller = caller.f_back
-                if caller is not None and caller.f_code.co_filename == tracer.filename:  # not asyncio.run's cleanup
+                if (tracer is not None and caller is not None
+                        and caller.f_code.co_filename == tracer.filename):  # not asyncio.run's cleanup
                     ids = [tracer._id(child) for child in children]
                     owner = tracer._current(loop)
                     self.add_done_callback(lambda outer: tracer._on_gathered(outer, owner, ids))
@@ -274,7 +337,7 @@ class Tracer:
             result = await real_acquire(self)
             end = tracer.now()
             if task_id is not None and end > start:
-                tracer._tasks[task_id]["waits"].append([start, end])
+                tracer._waits.setdefault(task_id, []).append([start, end])
             return result
 
         patch(asyncio.Semaphore, "acquire", acquire)
@@ -306,17 +369,51 @@ class Tracer:
     # -- the result ---------------------------------------------------------------
 
     def timeline(self) -> dict:
-        """The whole run: tasks (bars), markers, lanes with idle gaps, total time."""
-        markers = [dict(e) for e in self.events if e["event"] == "marker"]
+        """The whole run: tasks (bars), markers, lanes with idle gaps, total time.
+
+        Built column by column (ids, names, starts, ...) with map() and comprehensions:
+        a 1,000-task run makes 1,000 rows and up to 1,000 lanes, so per-row work counts.
+        """
+        markers = [dict(m) for m in self._markers]
         markers += self._as_completed_markers()
-        times = [e["at"] for e in self.events] + [m["at"] for m in markers] + [_round(self._last_stop)]
-        total = max(times) if times else 0.0
-        tasks = [self._row(record, total) for record in self._tasks]
-        _renumber_default_names(tasks)
-        for marker in markers:
-            del marker["event"]
+        ids = range(len(self._starts))
+        ends = list(map(self._ends.get, ids))
+        # Every instant an event carried: starts, ends, markers, stops (the clock never goes back).
+        times = self._starts + list(self._ends.values())
+        times += [m["at"] for m in markers]
+        times += self._stops
+        times.append(self._last_stop)
+        # round() once per distinct instant (all floats, so no 1 == 1.0 mix-up)
+        distinct = list(set(times))
+        rounded = dict(zip(distinct, map(round, distinct, itertools.repeat(6)))).__getitem__
+        total = rounded(max(times))
+
+        outcomes = list(map(self._outcomes.get, ids))
+        for task_id, end in enumerate(ends):
+            if end is None:  # never finished: its loop was closed or the run stopped
+                ends[task_id] = self._stopped_at.get(task_id, total)
+                outcomes[task_id] = "pending"
+        for task_id in self._stopped_at:
+            if outcomes[task_id] == "cancelled":  # cancelled when its loop had stopped with it pending: cleaned up
+                outcomes[task_id] = "pending"
+        names = list(self._names)
+        for task_id, name in self._end_names.items():
+            names[task_id] = name
+        names = _renumber_default_names(names)
+        starts = list(map(rounded, self._starts))
+        ends = list(map(rounded, ends))
+        waits = [[[_round(a), _round(b)] for a, b in w] if w else [] for w in map(self._waits.get, ids)]
+        # busy time starts when the first Semaphore wait ends
+        begins = [w[0][1] if w else start for w, start in zip(waits, starts)]
+        lane_of, lanes = _lanes(self._parents, begins, ends)
+        tasks = [
+            {"id": task_id, "name": name, "coro": coro, "parent": parent, "start": start, "end": end,
+             "outcome": outcome, "result": result, "exception": exception, "waits": task_waits, "lane": lane}
+            for task_id, name, coro, parent, start, end, outcome, result, exception, task_waits, lane in zip(
+                ids, names, self._coros, self._parents, starts, ends, outcomes,
+                map(self._results.get, ids), map(self._exceptions.get, ids), waits, lane_of)
+        ]
         markers.sort(key=lambda m: m["at"])
-        lanes = _lanes(tasks)
         return {
             "version": FORMAT_VERSION,
             "clock": "virtual" if self.virtual else "real",
@@ -327,88 +424,92 @@ class Tracer:
             "idle_total": _round(sum(lane["idle_total"] for lane in lanes)),
         }
 
-    def _row(self, record: dict, total: float) -> dict:
-        end, outcome = record["end"], record["outcome"]
-        if end is None:  # never finished: its loop was closed or the run stopped
-            end, outcome = record["stopped_at"] if record["stopped_at"] is not None else total, "pending"
-        return {
-            "id": record["id"],
-            "name": record["name"],
-            "coro": record["coro"],
-            "parent": record["parent"],
-            "start": _round(record["start"]),
-            "end": _round(end),
-            "outcome": outcome,
-            "result": record["result"],
-            "exception": record["exception"],
-            "waits": [[_round(a), _round(b)] for a, b in record["waits"]],
-            "lane": None,
-        }
-
     def _as_completed_markers(self) -> list:
-        ends = {record["id"]: record["end"] for record in self._tasks}
+        ends = self._ends
         markers = []
         for start, owner, timeout, fs in self._as_completed:
             ids = [self._id(f) if isinstance(f, asyncio.Future) else self._coro_ids.get(id(f)) for f in fs]
             ids = [i for i in ids if i is not None]
-            finished = [ends[i] for i in ids if ends[i] is not None]
+            finished = [ends[i] for i in ids if i in ends]
             last = max(finished) if finished and len(finished) == len(ids) else None
             deadline = start + timeout if timeout is not None else None
             timed_out = deadline is not None and (last is None or last > deadline)
             at = deadline if timed_out else last
             if at is None:
                 continue
-            markers.append({"event": "marker", "kind": "as_completed", "at": _round(at), "owner": owner,
+            markers.append({"kind": "as_completed", "at": _round(at), "owner": owner,
                             "tasks": sorted(ids), "timed_out": timed_out})
             if timed_out:
-                markers.append({"event": "marker", "kind": "timeout", "at": _round(at), "owner": owner, "tasks": []})
+                markers.append({"kind": "timeout", "at": _round(at), "owner": owner, "tasks": []})
         return markers
 
 
-def _renumber_default_names(tasks: list) -> None:
+def _renumber_default_names(names: list) -> list:
     """``Task-N`` counts every task of the process; number them from this run's first, as a fresh run would."""
-    numbers = [int(m.group(1)) for m in (_DEFAULT_NAME.match(t["name"]) for t in tasks) if m]
-    if not numbers:
-        return
-    offset = min(numbers) - 1
-    for task in tasks:
-        match = _DEFAULT_NAME.match(task["name"])
-        if match:
-            task["name"] = "Task-%d" % (int(match.group(1)) - offset)
+    digits = [name[5:] if name[:5] == "Task-" else "" for name in names]
+    numbers = [int(d) if d.isdecimal() else _default_number(name) for d, name in zip(digits, names)]
+    found = [n for n in numbers if n is not None]
+    if not found:
+        return names
+    offset = min(found) - 1
+    return [name if n is None else "Task-%d" % (n - offset) for name, n in zip(names, numbers)]
 
 
-def _lanes(tasks: list) -> list:
+def _default_number(name: str) -> Optional[int]:
+    """N of a default name the fast test in _renumber_default_names missed (``\\d`` allows a final newline)."""
+    match = _DEFAULT_NAME.match(name)
+    return int(match.group(1)) if match else None
+
+
+def _lanes(parents: list, begins: list, ends: list) -> tuple:
     """Pack the leaf tasks (those that started no task) into lanes; a lane's gaps are idle time.
 
-    A task's busy time starts when its first Semaphore wait ends, so a bounded
-    pool shows as a few full lanes and fixed-size batches as lanes with holes.
+    A task is busy from ``begins[id]`` (the end of its first Semaphore wait, or its
+    start) to ``ends[id]``, so a bounded pool shows as a few full lanes and
+    fixed-size batches as lanes with holes. Returns (lane of each task or None, lanes).
+    The times are already rounded, so the gaps between them are too.
     """
-    parents = {t["parent"] for t in tasks}
-    leaves = [t for t in tasks if t["id"] not in parents]
-    if not leaves:
-        return []
-    busy = {t["id"]: (t["waits"][0][1] if t["waits"] else t["start"], t["end"]) for t in leaves}
-    lanes: list = []
+    lane_of: list = [None] * len(begins)
+    has_children = set(parents)
+    # each task takes a lane in order of its begin, then of its id (sorted() is stable)
+    order = sorted((i for i in range(len(begins)) if i not in has_children), key=begins.__getitem__)
+    if not order:
+        return lane_of, []
+    first = begins[order[0]]
+    # per lane: its task ids, its idle gaps, their sum, the end of its work so far
+    lane_tasks: list = []
+    lane_idle: list = []
+    lane_sums: list = []
+    lane_cursors: list = []
     running: list = []  # heap of (end, lane index)
     free: list = []  # heap of lane indexes: each task takes the lowest free lane
-    for task in sorted(leaves, key=lambda t: (busy[t["id"]][0], t["id"])):
-        begin, end = busy[task["id"]]
+    heappush, heappop = heapq.heappush, heapq.heappop
+    for task_id in order:
+        begin, end = begins[task_id], ends[task_id]
         while running and running[0][0] <= begin + 1e-9:
-            heapq.heappush(free, heapq.heappop(running)[1])
-        index = heapq.heappop(free) if free else len(lanes)
-        if index == len(lanes):
-            lanes.append([])
-        lanes[index].append(task["id"])
-        task["lane"] = index
-        heapq.heappush(running, (end, index))
-    window = (min(b for b, _ in busy.values()), max(e for _, e in busy.values()))
-    result = []
-    for lane in lanes:
-        idle, cursor = [], window[0]
-        for task_id in lane + [None]:
-            begin, end = busy[task_id] if task_id is not None else (window[1], window[1])
-            if begin - cursor > 1e-9:
-                idle.append([_round(cursor), _round(begin)])
-            cursor = max(cursor, end)
-        result.append({"tasks": lane, "idle": idle, "idle_total": _round(sum(b - a for a, b in idle))})
-    return result
+            heappush(free, heappop(running)[1])
+        if free:
+            index = heappop(free)
+            lane_tasks[index].append(task_id)
+        else:
+            index = len(lane_tasks)
+            lane_tasks.append([task_id])
+            lane_idle.append([])
+            lane_sums.append(0)
+            lane_cursors.append(first)
+        cursor = lane_cursors[index]
+        if begin - cursor > 1e-9:
+            lane_idle[index].append([cursor, begin])
+            lane_sums[index] += begin - cursor
+        if end > cursor:
+            lane_cursors[index] = end
+        lane_of[task_id] = index
+        heappush(running, (end, index))
+    last = max(map(ends.__getitem__, order))
+    lanes = []
+    for tasks, idle, idle_sum, cursor in zip(lane_tasks, lane_idle, lane_sums, lane_cursors):
+        if last - cursor > 1e-9:
+            idle.append([cursor, last])
+            idle_sum += last - cursor
+        lanes.append({"tasks": tasks, "idle": idle, "idle_total": _round(idle_sum)})
+    return lane_of, lanes
