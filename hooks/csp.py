@@ -1,10 +1,10 @@
 """Content Security Policy and offline service worker.
 
 - ``on_post_page``: a ``<meta http-equiv="Content-Security-Policy">`` as the first child of
-  ``<head>``: the site's own origin only, with the sha256 of every inline ``<script>`` of
-  the page (no 'unsafe-inline' for scripts).
+  ``<head>``: the site's own origin only, with the sha256 of every inline ``<script>`` and
+  ``<style>`` of the page (no 'unsafe-inline').
 - ``on_post_build`` (once, after the last language): every HTML file of the site (404 pages
-  included) gets the same policy, with the hashes of the inline scripts of *all*
+  included) gets the same policy, with the hashes of the inline scripts and styles of *all*
   pages. Material's instant navigation keeps the first page's ``<head>`` (so its policy) and
   runs the next page's inline scripts, so each page must allow the others' scripts too.
   Then ``sw.js`` (frontend/offline/sw.js) is written at the site root, its cache named after
@@ -15,11 +15,10 @@ Why each directive:
 - script-src 'self' + hashes: Material's few inline scripts and the pages' modules.
   No 'wasm-unsafe-eval': WebAssembly only runs in the cells' worker, whose policy comes
   from its own response, not from this page's meta tag.
-- style-src 'self' 'unsafe-inline': the cells' editor (CodeMirror, through style-mod) writes
-  its generated theme into a <style> element at run time, rewritten as editors mount, so no
-  build-time hash can match it; the header's language switcher also has style attributes.
-  (Styles cannot run code; scripts stay hash-only.) Mounting the editor in a shadow root
-  would let style-mod use adoptedStyleSheets and this could become 'self' + hashes.
+- style-src 'self' + hashes: <style> blocks written by the build (the version matrix).
+  No style attributes in the markup (the language switcher uses classes from extra.css);
+  scripts that set element.style (Material) and constructed stylesheets (CodeMirror, whose
+  editor lives in a shadow root for this reason) are not governed by style-src.
 - worker-src 'self': the cells' module worker, Material's search worker, this service worker.
 - img-src 'self' data:: Material inlines small SVG icons as data: URLs in its CSS.
 """
@@ -40,6 +39,7 @@ SW_SOURCE = ROOT / "frontend" / "offline" / "sw.js"
 SW_NAME = "sw.js"
 
 INLINE_SCRIPT = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.S | re.I)
+INLINE_STYLE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style\s*>", re.S | re.I)
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
 OUR_META = re.compile(r'[ \t]*<meta http-equiv="Content-Security-Policy" content="[^"]*">\n?', re.I)
 # A <script> whose type is data, not code (Material's JSON config): not executed, not hashed.
@@ -50,20 +50,22 @@ def digest(text: str) -> str:
     return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def inline_hashes(html: str) -> set:
-    return {
+def inline_hashes(html: str) -> tuple:
+    """(hashes of the inline scripts, hashes of the <style> elements)."""
+    scripts = {
         digest(m["body"])
         for m in INLINE_SCRIPT.finditer(html)
         if not re.search(r"\bsrc\s*=", m["attrs"], re.I) and not DATA_TYPE.search(m["attrs"]) and m["body"].strip()
     }
+    return scripts, {digest(m["body"]) for m in INLINE_STYLE.finditer(html)}
 
 
-def policy(scripts) -> str:
+def policy(scripts, styles) -> str:
     return "; ".join(
         [
             "default-src 'self'",
             " ".join(["script-src 'self'", *sorted(scripts)]),
-            "style-src 'self' 'unsafe-inline'",
+            " ".join(["style-src 'self'", *sorted(styles)]),
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
@@ -91,7 +93,7 @@ def with_policy(html: str, csp: str) -> str:
 
 
 def on_post_page(output, page, config):
-    return with_policy(output, policy(inline_hashes(output)))
+    return with_policy(output, policy(*inline_hashes(output)))
 
 
 @event_priority(-300)  # after i18n (-100) and hooks/i18n_twins.py (-200) wrote every page
@@ -102,10 +104,12 @@ def on_post_build(config):
     site = Path(config.site_dir)
     pages = sorted(site.rglob("*.html"))
     texts = {path: path.read_text("utf-8") for path in pages}
-    scripts = set()
+    scripts, styles = set(), set()
     for text in texts.values():
-        scripts |= inline_hashes(OUR_META.sub("", text))
-    csp = policy(scripts)
+        found = inline_hashes(OUR_META.sub("", text))
+        scripts |= found[0]
+        styles |= found[1]
+    csp = policy(scripts, styles)
     for path, text in texts.items():
         path.write_text(with_policy(text, csp), "utf-8")
     write_service_worker(site, pages)
