@@ -2,8 +2,10 @@
 
 - ``on_page_markdown``: a fence holding only ``--8<-- "topic/name.py"`` is wrapped in
   ``<div class="cell" data-snippet="topic/name.py" data-state="idle">``; the highlighted code
-  stays as the no-JavaScript fallback, and a collapsed reference output from a build-time
-  CPython run (cellrun, virtual clock, seed 0) follows it, labelled in the page's language.
+  stays as the no-JavaScript fallback.
+- ``on_page_content``: under each cell, the committed CPython reference run (data/timelines/,
+  written by `make timelines`) as a collapsed <details> with the static timeline SVG, and a link
+  to the snippet's row in the version matrix (legacy page), all in the page's language.
 - ``on_post_build``: the runtime the cells need, into ``site/assets/``:
   the pinned Pyodide (files named by its own package.json, version from package-lock.json),
   the cellrun wheel registered in the site's copy of pyodide-lock.json
@@ -14,18 +16,17 @@ Everything fails loudly, naming the missing file.
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -33,7 +34,6 @@ FRONTEND = ROOT / "frontend" / "cells"
 NODE_MODULES = ROOT / "node_modules"
 CELLRUN = ROOT / "cellrun"
 WHEELS = ROOT / "build" / "wheels"
-CACHE = ROOT / "build" / "cells"
 RUNTIME_DIR = "assets/pyodide"  # + /<version>/, under the site root
 BUNDLE_DIR = "assets/cells"
 
@@ -46,11 +46,12 @@ CELL_FENCE = re.compile(
 )
 
 LABELS = {
-    "en": {"reference": "Output (CPython, reference run)", "empty": "(no output)"},
-    "zh": {"reference": "输出（CPython 参考运行结果）", "empty": "（无输出）"},
+    "en": {"reference": "Output (CPython reference run)", "empty": "(no output)", "versions": "Python versions"},
+    "zh": {"reference": "参考输出（CPython）", "empty": "（无输出）", "versions": "各版本表现"},
 }
-
-_references: dict = {}
+TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (scripts/timelines.py)
+MATRIX = ROOT / "data" / "version_matrix.json"  # rows rendered on the legacy page: make matrix
+SLOT = re.compile(r'<div class="cell-reference-slot" data-for="(?P<path>[^"]+)"></div>')
 
 
 # --------------------------------------------------------------------------- hooks
@@ -58,16 +59,21 @@ _references: dict = {}
 
 def on_config(config):
     # `mkdocs serve` rebuilds when the front-end or the runner changes.
-    config.watch.extend(str(p) for p in (FRONTEND, CELLRUN / "src") if str(p) not in config.watch)
+    config.watch.extend(str(p) for p in (FRONTEND, CELLRUN / "src", TIMELINES) if str(p) not in config.watch)
     return config
 
 
 def on_pre_build(config):
-    prefetch_references(Path(config.docs_dir))
+    for cached in (reference, timeline_svg, matrix_rows):
+        cached.cache_clear()  # `mkdocs serve` keeps this module between builds
 
 
 def on_page_markdown(markdown, page, config, files):
-    return wrap_cells(markdown, page_language(page))
+    return wrap_cells(markdown)
+
+
+def on_page_content(html_text, page, config, files):
+    return fill_references(html_text, page_language(page), page.url)
 
 
 def on_post_build(config):
@@ -90,19 +96,20 @@ def page_language(page) -> str:
     return "zh" if page.file.src_uri.endswith(".zh.md") else "en"
 
 
-def wrap_cells(markdown: str, lang: str) -> str:
-    labels = LABELS.get(lang, LABELS["en"])
+def wrap_cells(markdown: str) -> str:
+    """Each whole-file include fence inside a cell; a slot for the reference output after it."""
 
     def cell(match):
         indent, path = match["indent"], match["path"].strip()
         if not (SNIPPETS / path).is_file():
             raise PluginError("hooks/cells.py: no snippet snippets/%s" % path)
+        reference(path)  # fail here, naming the file, when the reference run is missing
         lines = [
             '<div class="cell" data-snippet="%s" data-state="idle" markdown="1">' % html.escape(path),
             "",
             match.group(0)[len(indent) :],
             "",
-            reference_html(reference(path), labels),
+            '<div class="cell-reference-slot" data-for="%s"></div>' % html.escape(path),
             "",
             "</div>",
         ]
@@ -111,56 +118,71 @@ def wrap_cells(markdown: str, lang: str) -> str:
     return CELL_FENCE.sub(cell, markdown)
 
 
-def reference_html(outcome: dict, labels: dict) -> str:
-    """The build-time run as a collapsed <details>, on one line so that Markdown leaves it alone."""
+def fill_references(html_text: str, lang: str, page_url: str) -> str:
+    """Slots become the no-JavaScript fallback: reference output, timeline, link to the matrix row.
+
+    Filled after Markdown so that the multi-line SVG and <pre> pass through untouched.
+    """
+    labels = LABELS.get(lang, LABELS["en"])
+    legacy = ("zh/" if lang == "zh" else "") + "legacy/"
+    rows = matrix_rows()
+
+    def slot(match):
+        path = html.unescape(match["path"])
+        parts = [reference_html(reference(path), timeline_svg(path, lang), labels)]
+        if row_id(path) in rows:
+            href = get_relative_url(legacy, page_url) + "#" + row_id(path)
+            parts.append('<p class="cell-links"><a href="%s">%s</a></p>' % (html.escape(href), html.escape(labels["versions"])))
+        return "".join(parts)
+
+    return SLOT.sub(slot, html_text)
+
+
+def reference_html(outcome: dict, svg: str, labels: dict) -> str:
+    """The committed reference run as a collapsed <details>: stdout, stderr apart, the timeline."""
     body = html.escape(outcome["stdout"])
     if outcome["stderr"]:
         body += '<span class="cell-stderr">%s</span>' % html.escape(outcome["stderr"])
     body = body or html.escape(labels["empty"])
-    # Newlines inside <pre> as entities: the whole block stays one Markdown line.
-    body = body.replace("\n", "&#10;")
     return (
         '<details class="cell-reference"><summary>%s</summary>'
-        '<pre class="cell-reference-output"><code>%s</code></pre></details>' % (html.escape(labels["reference"]), body)
+        '<pre class="cell-reference-output"><code>%s</code></pre>%s</details>'
+        % (html.escape(labels["reference"]), body, svg)
     )
 
 
+def _reference_file(path: str, suffix: str) -> Path:
+    stem = path.removesuffix(".py")
+    found = TIMELINES / (stem + suffix)
+    if not found.is_file():
+        raise PluginError(
+            "hooks/cells.py: no reference run %s for snippets/%s: run `make timelines`"
+            % (found.relative_to(ROOT), path)
+        )
+    return found
+
+
+@functools.cache
 def reference(path: str) -> dict:
-    source = (SNIPPETS / path).read_bytes()
-    key = hashlib.sha256(source + _runner_digest().encode() + path.encode()).hexdigest()[:24]
-    if key not in _references:
-        cached = CACHE / "reference" / ("%s.json" % key)
-        if cached.is_file():
-            _references[key] = json.loads(cached.read_text("utf-8"))
-        else:
-            _references[key] = run_reference(path)
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(_references[key]), "utf-8")
-    return _references[key]
+    return json.loads(_reference_file(path, ".json").read_text("utf-8"))
 
 
-def run_reference(path: str) -> dict:
-    command = [sys.executable, "-m", "cellrun", "--json", "--virtual", "--seed", "0", str(SNIPPETS / path)]
-    env = dict(os.environ, PYTHONPATH=str(CELLRUN / "src"), PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, check=False)
-    if not done.stdout:
-        raise PluginError("hooks/cells.py: the reference run of snippets/%s failed: %s" % (path, done.stderr))
-    return json.loads(done.stdout)
+@functools.cache
+def timeline_svg(path: str, lang: str) -> str:
+    return _reference_file(path, ".%s.svg" % lang).read_text("utf-8").strip()
 
 
-def prefetch_references(docs: Path) -> None:
-    """Run every included snippet once, in parallel, before the pages ask for them."""
-    paths = sorted({m["path"].strip() for page in docs.rglob("*.md") for m in CELL_FENCE.finditer(page.read_text("utf-8"))})
-    paths = [p for p in paths if (SNIPPETS / p).is_file()]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(reference, paths))
+@functools.cache
+def matrix_rows() -> frozenset:
+    if not MATRIX.is_file():
+        return frozenset()
+    return frozenset(row["id"] for row in json.loads(MATRIX.read_text("utf-8"))["rows"])
 
 
-def _runner_digest() -> str:
-    digest = hashlib.sha256()
-    for path in sorted((CELLRUN / "src").rglob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def row_id(snippet: str) -> str:
+    """The version matrix's anchor for a snippet (as scripts/matrix.py:row_id)."""
+    stem = snippet.removesuffix(".py")
+    return "matrix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
 
 
 # --------------------------------------------------------------------------- runtime
