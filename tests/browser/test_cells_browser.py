@@ -463,8 +463,11 @@ def test_a_failed_load_says_so_and_offers_retry(cold_cells, context):
     context.route(re.compile(r".*\.wasm$"), lambda route: route.abort())
     cells.goto("gather/")
     cell = cells.cell()
+    start = time.perf_counter()
     cell.get_by_role("button", name=RUN).click()
     expect(cell).to_have_attribute("data-state", "error", timeout=FIRST_LOAD)
+    print("failed load reported after %.1f s" % (time.perf_counter() - start))
+    print("status:", cell.get_by_role("status").text_content())
     retry = cell.get_by_role("button", name=re.compile("Retry|重试"))
     expect(retry).to_be_visible()
     assert (cell.get_by_role("status").text_content() or "").strip(), "no message"
@@ -473,3 +476,47 @@ def test_a_failed_load_says_so_and_offers_retry(cold_cells, context):
     retry.click()
     expect(cell).to_have_attribute("data-state", FINISHED, timeout=FIRST_LOAD)
     assert cell.get_attribute("data-state") == "done"
+
+
+@pytest.mark.parametrize("lang", ["", "zh/"])
+def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
+    browser, served, lang
+):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        page.goto(served.url(lang + "gather/"))
+        summary, versions = (
+            ("参考输出（CPython）", "各版本表现")
+            if lang
+            else ("Output (CPython reference run)", "Python versions")
+        )
+        cells = page.locator(".cell")
+        assert cells.count() == len(served.snippets(lang + "gather/")) > 0
+        for index in range(cells.count()):
+            cell = cells.nth(index)
+            snippet = cell.get_attribute("data-snippet")
+            assert cell.get_attribute("data-state") == "idle"
+            code = cell.locator(".highlight code").first.text_content()
+            source = (SNIPPETS / snippet).read_text("utf-8")
+            assert code.rstrip("\n") == source.rstrip("\n")
+            details = cell.locator("details.cell-reference")
+            expect(details.locator("summary")).to_have_text(summary)
+            ref = reference(snippet)
+            output = details.locator("pre").first.text_content()
+            assert output == ref["stdout"] + ref["stderr"] or output in (
+                "(no output)",
+                "（无输出）",
+            )
+            expect(details.locator("svg[data-timeline]")).to_have_count(1)
+            assert details.locator("svg[data-timeline]").get_attribute("lang") == (
+                "zh" if lang else "en"
+            )
+            link = cell.get_by_role("link", name=versions)
+            href = link.get_attribute("href")
+            page_path, anchor = href.split("#")
+            target = served.site / lang / "gather" / page_path / "index.html"
+            assert target.resolve().parent.name == "legacy", href
+            assert 'id="%s"' % anchor in target.read_text("utf-8"), href
+    finally:
+        ctx.close()
