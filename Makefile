@@ -53,5 +53,9 @@ timelines: $(VENV)/.installed
 matrix: setup
 	$(PY) scripts/matrix.py
 
+# BENCHMARKS.md: bytes and click-to-first-output in Chromium, long tasks, build time (scripts/bench.py).
+bench: setup chromium
+	$(PY) scripts/bench.py
+
 clean:
 	rm -rf site build $(VENV) node_modules
