@@ -27,7 +27,9 @@ const theme = EditorView.theme({
   ".cm-scroller": { overflow: "auto" },
   ".cm-line": { padding: "0 1.2em" },
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
-  ".cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
+  // Only while editing: under an idle editor it lowers the contrast of line 1 (axe).
+  ".cm-activeLine": { backgroundColor: "transparent" },
+  "&.cm-focused .cm-activeLine": { backgroundColor: "var(--md-code-hl-color--light, transparent)" },
   "&.cm-focused .cm-selectionBackground, .cm-selectionBackground, ::selection": {
     backgroundColor: "var(--md-code-hl-color, rgba(255,255,0,.3))",
   },
@@ -57,7 +59,8 @@ export function createEditor(parent, text, { label, onRun }) {
         EditorState.tabSize.of(4),
         // Tab is left to the browser, so the keyboard can leave the editor.
         keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
-        EditorView.contentAttributes.of({ "aria-label": label }),
+        // tabindex: the scrolling region is reachable by keyboard (axe: scrollable-region-focusable).
+        EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
       ],
     }),
   });

@@ -71,17 +71,36 @@ function countLines(text) {
   return n;
 }
 
+// loadPyodide() never settles when one of these cannot be fetched: ask first, in parallel.
+const CORE_FILES = ["pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+
+function reachable(name) {
+  return fetch(`${INDEX_URL}${name}`, { method: "HEAD" }).then(
+    async (response) => {
+      await response.arrayBuffer(); // empty: settles the request instead of leaving it open
+      if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+    },
+    () => {
+      throw new Error(`${name} could not be fetched`);
+    },
+  );
+}
+
 async function load(message) {
   try {
     post({ type: "progress", step: 1, of: 3, what: "runtime" });
+    const missing = Promise.all(CORE_FILES.map(reachable));
     const { loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`);
     post({ type: "progress", step: 2, of: 3, what: "python" });
-    const pyodide = await loadPyodide({
-      indexURL: INDEX_URL,
-      packageBaseUrl: INDEX_URL,
-      stdout: () => {},
-      stderr: () => {},
-    });
+    const [pyodide] = await Promise.all([
+      loadPyodide({
+        indexURL: INDEX_URL,
+        packageBaseUrl: INDEX_URL,
+        stdout: () => {},
+        stderr: () => {},
+      }),
+      missing,
+    ]);
     post({ type: "progress", step: 3, of: 3, what: "cellrun" });
     const problems = [];
     await pyodide.loadPackage("cellrun", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });

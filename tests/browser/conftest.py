@@ -158,9 +158,13 @@ def _new_context(browser):
     ctx.add_init_script(COUNT_WORKERS)
     traffic = Traffic()
     ctx.on("request", lambda request: traffic.requests.append(request.url))
+    # ERR_ABORTED is a request the page gave up on (a stopped worker), not a missing file.
     ctx.on(
         "requestfailed",
-        lambda request: traffic.failures.append((request.failure, request.url)),
+        lambda request: (
+            request.failure != "net::ERR_ABORTED"
+            and traffic.failures.append((request.failure, request.url))
+        ),
     )
     ctx.on(
         "response",

@@ -479,9 +479,9 @@ def test_a_failed_load_says_so_and_offers_retry(cold_cells, context):
     cell = cells.cell()
     start = time.perf_counter()
     cell.get_by_role("button", name=RUN).click()
-    expect(cell).to_have_attribute("data-state", "error", timeout=FIRST_LOAD)
-    print("failed load reported after %.1f s" % (time.perf_counter() - start))
-    print("status:", cell.get_by_role("status").text_content())
+    # Said at once, not after a silence timeout.
+    expect(cell).to_have_attribute("data-state", "error", timeout=20_000)
+    assert time.perf_counter() - start < 20
     retry = cell.get_by_role("button", name=re.compile("Retry|重试"))
     expect(retry).to_be_visible()
     assert (cell.get_by_role("status").text_content() or "").strip(), "no message"
