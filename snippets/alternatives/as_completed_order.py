@@ -11,7 +11,8 @@ async def job(tag, seconds, fail=False):
 async def main():
     loop = asyncio.get_running_loop()
     start = loop.time()
-    jobs = [job("A", 3), job("B", 1), job("C", 2, fail=True), job("D", 4)]
+    # Tasks, not coroutines: as_completed() would wrap coroutines in an unordered set.
+    jobs = [asyncio.create_task(job(*args)) for args in [("A", 3), ("B", 1), ("C", 2, True), ("D", 4)]]
     for next_done in asyncio.as_completed(jobs):
         try:
             tag, seconds = await next_done
