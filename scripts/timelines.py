@@ -19,16 +19,6 @@ SNIPPETS = ROOT / "snippets"
 OUT = ROOT / "data" / "timelines"
 SEED = 0
 
-RUN = """
-import json, sys
-from cellrun import run_source
-path, name = sys.argv[1:]
-with open(path, encoding="utf-8") as handle:
-    source = handle.read()
-outcome = run_source(source, name, virtual=True, seed=%d, trace=True)
-sys.__stdout__.write(json.dumps(outcome.as_dict(), ensure_ascii=False))
-""" % SEED
-
 
 def snippets():
     return sorted(p for p in SNIPPETS.rglob("*.py") if not p.name.startswith("_"))
@@ -37,10 +27,10 @@ def snippets():
 def reference_run(path: Path) -> dict:
     """cellrun's Outcome for one snippet; its file name is the path under snippets/, as the page shows it."""
     name = path.relative_to(SNIPPETS).as_posix()
-    done = subprocess.run([sys.executable, "-c", RUN, str(path), name], capture_output=True, text=True,
-                          cwd=ROOT, timeout=120, env={"PYTHONPATH": str(ROOT / "cellrun" / "src"),
-                                                      "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"})
-    if done.returncode != 0 or not done.stdout:
+    command = [sys.executable, "-m", "cellrun", "--json", "--virtual", "--seed", str(SEED), "--trace", name]
+    env = {"PYTHONPATH": str(ROOT / "cellrun" / "src"), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=SNIPPETS, timeout=120, env=env)
+    if not done.stdout:
         raise SystemExit("timelines: cellrun failed on %s:\n%s" % (name, done.stderr))
     report = json.loads(done.stdout)
     report = dict(snippet=name, seed=SEED, virtual=True, **report)

@@ -211,3 +211,17 @@ def test_a_real_time_run_uses_the_given_sleep():
     outcome = run_source("import time\ntime.sleep(2)\n", sleep=calls.append)
     assert calls == [2] and outcome.exit_code == 0
     assert time.sleep is not calls.append
+
+
+def test_json_reports_name_no_path_of_this_machine(tmp_path):
+    import json
+    import subprocess
+    import sys
+    import sysconfig
+
+    snippet = tmp_path / "empty.py"
+    snippet.write_text("import asyncio\nasyncio.run(asyncio.wait(set()))\n")
+    done = subprocess.run([sys.executable, "-m", "cellrun", "--json", str(snippet)], capture_output=True, text=True)
+    stderr = json.loads(done.stdout)["stderr"]
+    assert 'File "<stdlib>/asyncio/' in stderr
+    assert sysconfig.get_paths()["stdlib"] not in stderr
