@@ -42,8 +42,10 @@ build: setup
 serve: build
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
+# Snippet and site tests on both cores; the browser tests after them, one Chromium at a time.
 test: setup chromium
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --ignore=tests/browser
+	$(VENV)/bin/pytest tests/browser
 
 # The static task timelines (data/timelines/) from a reference run of every snippet.
 timelines: $(VENV)/.installed
