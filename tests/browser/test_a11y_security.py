@@ -197,32 +197,6 @@ def test_printed_html_is_shown_as_text_and_runs_nothing(csp_context, served):
 # ----------------------------------------------------------------------- axe
 
 
-# Found by axe in files this test's owner does not own; reported to their owners and listed
-# here so that anything else still fails: (rule, text in the node's target, pages regex).
-KNOWN_ELSEWHERE = [
-    # frontend/cells/editor.js: ".cm-activeLine" paints var(--md-code-hl-color--light) under
-    # the cursor's line (line 1 of every idle editor); keyword colour on it is 4.07:1 (light)
-    # and 4.09:1 (dark), under 4.5:1.
-    ("color-contrast", ".cm-activeLine", r".*"),
-    ("color-contrast", "background color: #e3eaf6", r".*"),  # that line's background, light
-    ("color-contrast", "background color: #273249", r".*"),  # and dark
-    # frontend/cells/editor.js: ".cm-scroller" scrolls (max-height 32rem) but axe sees no
-    # focusable element in it (the contenteditable .cm-content has no tabindex).
-    ("scrollable-region-focusable", ".cm-scroller", r".*"),
-    # docs/index.md / index.zh.md: the comparison table's first header cell is empty.
-    ("empty-table-header", "th", r"^(zh/)?(index\.html)? "),
-]
-
-
-def unknown_nodes(violation, where) -> dict:
-    def known(node):
-        return any(
-            rule == violation["id"] and text in node and re.match(pages, where) for rule, text, pages in KNOWN_ELSEWHERE
-        )
-
-    return dict(violation, nodes=[n for n in violation["nodes"] if not known(n)])
-
-
 def axe_run(page, where) -> tuple:
     """(rules run, violations) for the document as it is now."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
@@ -237,8 +211,7 @@ def axe_run(page, where) -> tuple:
                        nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.slice(0, 200))}))];
            }"""
     )
-    found = [dict(unknown_nodes(v, where), where=where) for v in result[1]]
-    return result[0], [v for v in found if v["nodes"]]
+    return result[0], [dict(v, where=where) for v in result[1]]
 
 
 def scheme(page) -> str:
