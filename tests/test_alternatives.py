@@ -6,43 +6,14 @@ checks the same claims against data/version_matrix.json); the other tests pin
 what the page says each snippet shows, on every interpreter (virtual clock).
 """
 
-import re
 from pathlib import Path
 
 import pytest
+from claims import claims, in_range, minor, outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "docs" / "alternatives.md", ROOT / "docs" / "alternatives.zh.md"]
-CLAIM = re.compile(r'<span data-claim="([^"]+)">')
 INTERPRETERS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
-
-
-def claims(page):
-    return sorted({tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))})
-
-
-def minor(text):
-    major, minor_ = text.split(".")
-    return int(major), int(minor_)
-
-
-def in_range(name, version, span):
-    """RANGE is `pyodide`, `3.12`, `3.8-3.10` or `3.11+` (Pyodide counts as 3.14 for `+`)."""
-    if span == "pyodide":
-        return name == "pyodide"
-    if span.endswith("+"):
-        return version >= minor(span[:-1])
-    if name == "pyodide":
-        return False
-    low, _, high = span.partition("-")
-    return minor(low) <= version <= minor(high or low)
-
-
-def outcome(out):
-    if out.exception:
-        return "error:" + out.exception["type"]
-    categories = sorted({w["category"] for w in out.warnings})
-    return "warning:" + ",".join(categories) if categories else "ok"
 
 
 def clean(out):

@@ -6,48 +6,19 @@ the prose quotes (messages, lines, outputs).
 """
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
+from claims import claims, in_range, minor, outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
-CLAIM = re.compile(r'<span data-claim="([^"]+)">')
 INTERPRETERS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
 GROUPS = [
     [f"group 1.{i}" for i in range(1, 6)],
     [f"group 2.{i}" for i in range(1, 4)],
     [f"group 3.{i}" for i in range(1, 10)],
 ]
-
-
-def claims(page):
-    return sorted({tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8"))})
-
-
-def minor(text):
-    major, minor_ = text.split(".")
-    return int(major), int(minor_)
-
-
-def in_range(name, version, span):
-    """RANGE is `pyodide`, `3.12`, `3.8-3.10` or `3.11+` (Pyodide counts as 3.14 for `+`)."""
-    if span == "pyodide":
-        return name == "pyodide"
-    if span.endswith("+"):
-        return version >= minor(span[:-1])
-    if name == "pyodide":
-        return False
-    low, _, high = span.partition("-")
-    return minor(low) <= version <= minor(high or low)
-
-
-def outcome(out):
-    if out.exception:
-        return "error:" + out.exception["type"]
-    categories = sorted({w["category"] for w in out.warnings})
-    return "warning:" + ",".join(categories) if categories else "ok"
 
 
 # ----------------------------------------------------------------------- claims
