@@ -4,7 +4,8 @@
   ``<div class="cell" data-snippet="topic/name.py" data-state="idle">``; the highlighted code
   stays as the no-JavaScript fallback.
 - ``on_page_content``: under each cell, the committed CPython reference run (data/timelines/,
-  written by `make timelines`) as a collapsed <details> with the static timeline SVG, and a link
+  written by `make timelines`): its timeline (SVG + table) and its output, each in an open
+  <details> (the cells replace the timeline with a live one and close the output), and a link
   to the snippet's row in the version matrix (legacy page), all in the page's language.
 - ``on_post_build``: the runtime the cells need, into ``site/assets/``:
   the pinned Pyodide (files named by its own package.json, version from package-lock.json),
@@ -28,6 +29,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 
+from cellrun.svg import CSS, STYLE, render_html
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 FRONTEND = ROOT / "frontend" / "cells"
@@ -36,6 +39,7 @@ CELLRUN = ROOT / "cellrun"
 WHEELS = ROOT / "build" / "wheels"
 RUNTIME_DIR = "assets/pyodide"  # + /<version>/, under the site root
 BUNDLE_DIR = "assets/cells"
+TIMELINE_CSS = "timeline.css"  # cellrun.svg's CSS, linked by mkdocs.yml's extra_css
 
 # A fence whose whole body is one include line: ```python / --8<-- "path" / ```
 CELL_FENCE = re.compile(
@@ -46,8 +50,10 @@ CELL_FENCE = re.compile(
 )
 
 LABELS = {
-    "en": {"reference": "Output (CPython reference run)", "empty": "(no output)", "versions": "Python versions"},
-    "zh": {"reference": "参考输出（CPython）", "empty": "（无输出）", "versions": "各版本表现"},
+    "en": {"reference": "Output (CPython reference run)", "timeline": "Timeline (CPython reference run)",
+           "empty": "(no output)", "versions": "Python versions"},
+    "zh": {"reference": "参考输出（CPython）", "timeline": "时间线（CPython 参考运行）",
+           "empty": "（无输出）", "versions": "各版本表现"},
 }
 TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (scripts/timelines.py)
 MATRIX = ROOT / "data" / "version_matrix.json"  # rows rendered on the legacy page: make matrix
@@ -84,6 +90,7 @@ def on_post_build(config):
     version = copy_pyodide(site / RUNTIME_DIR)
     register_wheel(site / RUNTIME_DIR / version, cellrun_wheel())
     bundle_frontend(site / BUNDLE_DIR, version)
+    (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- cells
@@ -129,7 +136,8 @@ def fill_references(html_text: str, lang: str, page_url: str) -> str:
 
     def slot(match):
         path = html.unescape(match["path"])
-        parts = [reference_html(reference(path), timeline_svg(path, lang), labels)]
+        outcome = reference(path)
+        parts = [timeline_html(outcome, timeline_svg(path, lang), lang, labels), reference_html(outcome, labels)]
         if row_id(path) in rows:
             href = get_relative_url(legacy, page_url) + "#" + row_id(path)
             parts.append('<p class="cell-links"><a href="%s">%s</a></p>' % (html.escape(href), html.escape(labels["versions"])))
@@ -138,16 +146,22 @@ def fill_references(html_text: str, lang: str, page_url: str) -> str:
     return SLOT.sub(slot, html_text)
 
 
-def reference_html(outcome: dict, svg: str, labels: dict) -> str:
-    """The committed reference run as a collapsed <details>: stdout, stderr apart, the timeline."""
+def timeline_html(outcome: dict, svg: str, lang: str, labels: dict) -> str:
+    """The reference run's timeline, open: the drawing a live run replaces, and its table."""
+    return '<details class="cell-timeline" open><summary>%s</summary>%s</details>' % (
+        html.escape(labels["timeline"]), render_html(outcome["timeline"], lang, svg=svg))
+
+
+def reference_html(outcome: dict, labels: dict) -> str:
+    """The committed reference run's output, open (the cells close it once they can run code)."""
     body = html.escape(outcome["stdout"])
     if outcome["stderr"]:
         body += '<span class="cell-stderr">%s</span>' % html.escape(outcome["stderr"])
     body = body or html.escape(labels["empty"])
     return (
-        '<details class="cell-reference"><summary>%s</summary>'
-        '<pre class="cell-reference-output"><code>%s</code></pre>%s</details>'
-        % (html.escape(labels["reference"]), body, svg)
+        '<details class="cell-reference" open><summary>%s</summary>'
+        '<pre class="cell-reference-output"><code>%s</code></pre></details>'
+        % (html.escape(labels["reference"]), body)
     )
 
 
@@ -169,7 +183,11 @@ def reference(path: str) -> dict:
 
 @functools.cache
 def timeline_svg(path: str, lang: str) -> str:
-    return _reference_file(path, ".%s.svg" % lang).read_text("utf-8").strip()
+    """The committed drawing, without its <style>: the page links that CSS once (timeline.css)."""
+    svg = _reference_file(path, ".%s.svg" % lang).read_text("utf-8").strip()
+    if STYLE not in svg:
+        raise PluginError("hooks/cells.py: %s.%s.svg is stale: run `make timelines`" % (path.removesuffix(".py"), lang))
+    return svg.replace(STYLE + "\n", "", 1)
 
 
 @functools.cache

@@ -3,11 +3,13 @@
 // (Material's document$). Python starts only when a reader shows intent to run.
 
 import * as client from "./client.js";
-import { format, labels } from "./labels.js";
+import { format, labels, language } from "./labels.js";
 import { OutputView } from "./output.js";
+import { LiveTimeline } from "./timeline.js";
 
 const INPUT_MESSAGE = "input() cannot read anything here";
 let active = null; // the cell running now: {cell, id, done}
+let runs = 0; // numbers each run's drawing, whose ids must be unique in the page
 
 function wireAll() {
   // Instant navigation replaced the page: a run whose cell is gone has no one to report to.
@@ -51,6 +53,14 @@ function wire(cell) {
   (fallback ?? cell.firstChild).after(mount, toolbar, status, output);
 
   const view = new OutputView(output, {});
+  // The reference run's timeline shows until a run of the reader's replaces it; its output
+  // (open for readers without JavaScript) folds away beside the live output.
+  const timelineBox = cell.querySelector("details.cell-timeline");
+  const referenceFigure = timelineBox?.querySelector(".tl-figure");
+  const referenceSummary = timelineBox?.querySelector("summary")?.textContent;
+  const referenceOutput = cell.querySelector("details.cell-reference");
+  if (referenceOutput) referenceOutput.open = false;
+  let timeline = null;
   let editor = { text: original, focus() {} };
   import("./editor.js").then(({ createEditor }) => {
     editor = createEditor(mount, original, { label: words.editor, onRun: () => start() });
@@ -99,14 +109,19 @@ function wire(cell) {
     setState("running");
     say(words.running);
     const began = performance.now();
+    const uid = `tl-run-${++runs}`;
+    const live = timelineBox ? new LiveTimeline(timelineBox, { words: words.timeline, lang: language(), virtual }) : null;
+    timeline = live;
     const { id, done } = await client.run(
-      { code: editor.text, filename: cell.dataset.snippet.split("/").pop(), virtual, seed },
+      { code: editor.text, filename: cell.dataset.snippet.split("/").pop(), virtual, seed, lang: language(), uid },
       (chunks) => view.append(chunks),
+      (batch) => live?.add(batch),
     );
     active = { cell, id, done };
     const result = await done;
     if (active?.id === id) active = null;
     view.render();
+    if (timeline === live) live?.finish(result.outcome?.timeline_html);
     finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
   }
 
@@ -152,6 +167,13 @@ function wire(cell) {
     if (active?.cell === cell) client.stop(active.id);
     editor.text = original;
     view.clear();
+    if (timeline && referenceFigure) {
+      timeline.halt();
+      timeline = null;
+      timelineBox.querySelector(".tl-figure").replaceWith(referenceFigure);
+      timelineBox.querySelector("summary").textContent = referenceSummary;
+      delete timelineBox.dataset.source;
+    }
     say("");
     if (cell.dataset.state !== "loading" && cell.dataset.state !== "running") setState("idle");
     editor.focus();

@@ -12,7 +12,7 @@ let ready = null; // Promise<{version, jspi}>
 let progress = () => {};
 let interrupt = null;
 let nextId = 1;
-const runs = new Map(); // id -> {onOutput, resolve, stopping}
+const runs = new Map(); // id -> {onOutput, onTrace, resolve, stopping}
 
 /** Start Pyodide if it is not started yet; resolves when it can run code. */
 export function warm(onProgress) {
@@ -64,6 +64,8 @@ function spawn() {
         fail(data.message);
       } else if (data.type === "output") {
         runs.get(data.id)?.onOutput(data.chunks);
+      } else if (data.type === "trace") {
+        runs.get(data.id)?.onTrace(JSON.parse(data.batch));
       } else if (data.type === "done") {
         const run = runs.get(data.id);
         runs.delete(data.id);
@@ -87,15 +89,16 @@ function discard(reason) {
 }
 
 /**
- * Run code; onOutput receives [[stream, text], ...] batches as they come.
+ * Run code; onOutput receives [[stream, text], ...] batches as they come, onTrace the
+ * timeline's {now, events} batches. lang and uid are for the finished timeline's drawing.
  * Resolves with {outcome, dropped, stopped, restarted, failure}.
  */
-export async function run({ code, filename, virtual = false, seed = null }, onOutput) {
+export async function run({ code, filename, virtual = false, seed = null, lang = "en", uid = "tl" }, onOutput, onTrace) {
   await warm();
   const id = nextId++;
   if (interrupt) interrupt[0] = 0;
-  const done = new Promise((resolve) => runs.set(id, { onOutput, resolve, stopping: false }));
-  worker.postMessage({ type: "run", id, code, filename, virtual, seed });
+  const done = new Promise((resolve) => runs.set(id, { onOutput, onTrace, resolve, stopping: false }));
+  worker.postMessage({ type: "run", id, code, filename, virtual, seed, lang, uid });
   return { id, done };
 }
 

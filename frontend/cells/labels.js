@@ -25,6 +25,14 @@ const LABELS = {
     noWasm: "This browser cannot run WebAssembly, which Python in the page needs.",
     input: "input() has no keyboard here: set the value in the code instead.",
     virtual: " (virtual clock)",
+    timeline: {
+      liveSummary: "Timeline (this run)",
+      live: "Timeline of this run",
+      liveTitle: "Timeline of this run: {n} tasks so far, {total}",
+      seconds: "{t} s",
+      timeout: "timeout",
+      outcomes: { done: "done", failed: "failed", cancelled: "cancelled", pending: "still pending", running: "running" },
+    },
   },
   zh: {
     run: "运行",
@@ -50,11 +58,25 @@ const LABELS = {
     noWasm: "此浏览器无法运行 WebAssembly，而页面中的 Python 需要它。",
     input: "这里没有键盘输入，input() 读不到内容：请直接在代码里给变量赋值。",
     virtual: "（虚拟时钟）",
+    timeline: {
+      liveSummary: "时间线（本次运行）",
+      live: "本次运行的时间线",
+      liveTitle: "本次运行的时间线：目前 {n} 个任务，已过 {total}",
+      seconds: "{t} 秒",
+      timeout: "超时",
+      outcomes: { done: "已完成", failed: "失败", cancelled: "已取消", pending: "未完成", running: "运行中" },
+    },
   },
 };
 
-export function labels(lang = document.documentElement.lang) {
-  return LABELS[(lang || "en").toLowerCase().split("-")[0]] ?? LABELS.en;
+/** The page's language among those the cells speak ("en" or "zh"). */
+export function language(lang = document.documentElement.lang) {
+  const code = (lang || "en").toLowerCase().split("-")[0];
+  return code in LABELS ? code : "en";
+}
+
+export function labels(lang) {
+  return LABELS[language(lang)];
 }
 
 export function format(template, values) {

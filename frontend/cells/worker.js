@@ -1,15 +1,17 @@
 // The module worker: loads the pinned Pyodide from this site and runs cells with
 // cellrun.browser, streaming their output back. One per page session.
 //
-// Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed} {type:"stop", id}
+// Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed, lang, uid} {type:"stop", id}
 // Messages out: {type:"progress", step, of, what} {type:"ready", version, jspi} {type:"failed", message}
-//               {type:"output", id, chunks:[[stream, text]...]} {type:"done", id, outcome, dropped}
+//               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
+//               {type:"done", id, outcome (with timeline_html), dropped}
 
 /* global PYODIDE_VERSION */
 const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
 const MAX_BYTES = 200_000; // more than this per run is counted, not sent
 const MAX_LINES = 5_000;
 const FLUSH_MS = 30;
+const TRACE_MS = 50; // timeline events go out at this pace while the run awaits
 
 const jspi = typeof WebAssembly === "object" && typeof WebAssembly.Suspending === "function";
 // time.sleep() blocks as in CPython, a slice at a time (cellrun.browser.blocking_sleep):
@@ -57,12 +59,18 @@ class Output {
   }
 
   flush() {
+    trace(this.id); // a timeline never lags behind the output
     clearTimeout(this.timer);
     this.timer = 0;
     this.last = performance.now();
     if (this.chunks.length) post({ type: "output", id: this.id, chunks: this.chunks });
     this.chunks = [];
   }
+}
+
+function trace(id) {
+  const batch = runs.take_events();
+  if (batch) post({ type: "trace", id, batch });
 }
 
 function countLines(text) {
@@ -116,12 +124,14 @@ async function load(message) {
   }
 }
 
-async function run({ id, code, filename, virtual, seed }) {
+async function run({ id, code, filename, virtual, seed, lang, uid }) {
   const output = new Output(id);
   current = output;
   const sink = (stream, text) => output.write(stream, text);
   // JavaScript null is not Python None in Pyodide (undefined is).
-  const args = [code, filename, virtual, seed ?? undefined, sink, wait];
+  const args = [code, filename, virtual, seed ?? undefined, sink, wait, lang, uid];
+  // Runs only while Python awaits; a run that never awaits sends its events with its output.
+  const ticker = setInterval(() => trace(id), TRACE_MS);
   let report;
   try {
     if (jspi) report = await runs.run.callPromising(...args);
@@ -129,11 +139,13 @@ async function run({ id, code, filename, virtual, seed }) {
     else report = await runs.run_async(...args);
   } catch (error) {
     // Not the snippet's exception (cellrun reports those): the runtime itself failed.
+    clearInterval(ticker);
     output.flush();
     current = null;
     post({ type: "done", id, outcome: null, failure: String(error?.message ?? error), dropped: output.dropped });
     return;
   }
+  clearInterval(ticker);
   output.flush();
   current = null;
   post({ type: "done", id, outcome: JSON.parse(report), dropped: output.dropped, jspi });

@@ -522,10 +522,13 @@ def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
                 "(no output)",
                 "（无输出）",
             )
-            expect(details.locator("svg[data-timeline]")).to_have_count(1)
-            assert details.locator("svg[data-timeline]").get_attribute("lang") == (
-                "zh" if lang else "en"
-            )
+            # The reference timeline shows (open) until a run replaces it; the output folds away.
+            assert details.get_attribute("open") is None
+            drawing = cell.locator("details.cell-timeline[open] svg[data-timeline]")
+            expect(drawing).to_have_count(1)
+            assert drawing.get_attribute("lang") == ("zh" if lang else "en")
+            bars = drawing.locator("[data-task]")
+            assert bars.count() == len(ref["timeline"]["tasks"])
             link = cell.get_by_role("link", name=versions)
             href = link.get_attribute("href")
             page_path, anchor = href.split("#")

@@ -23,6 +23,7 @@ import json
 import time
 
 from .runner import run_source, run_source_async
+from .svg import render_html
 
 INPUT_MESSAGE = (
     "input() cannot read anything here: a cell in the browser has no keyboard input. "
@@ -85,6 +86,9 @@ class Runs:
         self._before: set = set()
         self._host = None
         self._awaiting = None  # the no-JSPI path runs the code inside this task
+        self._events: list = []  # timeline events not yet taken by the page
+        self._virtual = False
+        self._started = 0.0
 
     def _tasks(self) -> list:
         if self._host is None:
@@ -101,6 +105,7 @@ class Runs:
     @contextlib.contextmanager
     def _around(self, virtual: bool):
         self._host = asyncio.events._get_running_loop()
+        self._events, self._virtual, self._started = [], virtual, time.monotonic()
         self._before = set(asyncio.all_tasks(self._host)) if self._host else set()
         real_run, real_input = asyncio.run, builtins.input
         if self._host is not None and not virtual:
@@ -113,39 +118,62 @@ class Runs:
             self.stop()  # leftovers: the run is over
 
     def _run_on_host(self, main, *, debug=None, loop_factory=None):
-        """CPython's ``asyncio.run()`` on the host loop: main as a task, then cancel the rest."""
+        """CPython's ``asyncio.run()`` on the host loop: main as a task, then cancel the rest.
+
+        Two steps, as CPython's: the loop "stops" when main returns (a timeline shows what was
+        still pending then), and only then are the leftovers cancelled.
+        """
         if asyncio.current_task(self._host) is not None:
             raise RuntimeError("asyncio.run() cannot be called from a running event loop")
         if not asyncio.iscoroutine(main):
             raise ValueError("a coroutine was expected, got {!r}".format(main))
-        return self._host.run_until_complete(self._main(main))
-
-    async def _main(self, main):
         try:
-            return await asyncio.ensure_future(main)
+            return self._host.run_until_complete(main)
         finally:
-            current = asyncio.current_task()
-            rest = [t for t in self._tasks() if t is not current]
+            rest = self._tasks()
             for task in rest:
                 task.cancel()
             if rest:
-                await asyncio.gather(*rest, return_exceptions=True)
+                self._host.run_until_complete(asyncio.gather(*rest, return_exceptions=True))
 
-    def run(self, source, filename, virtual=False, seed=None, sink=None, wait=None) -> str:
-        """Run to the end (with JSPI, a real-time run suspends inside); cellrun's Outcome as JSON."""
+    def _record(self, event: dict) -> None:
+        self._events.append(event)
+
+    def take_events(self) -> str:
+        """The timeline events recorded since the last call, as JSON (``""`` when there are none)."""
+        events, self._events = self._events, []
+        if not events:
+            return ""
+        now = None if self._virtual else time.monotonic() - self._started
+        return json.dumps({"now": now, "events": events})
+
+    def _report(self, outcome, lang, uid) -> str:
+        report = outcome.as_dict()
+        if outcome.timeline is not None:
+            report["timeline_html"] = render_html(outcome.timeline, lang, uid)
+        return json.dumps(report)
+
+    def run(self, source, filename, virtual=False, seed=None, sink=None, wait=None, lang="en", uid="tl") -> str:
+        """Run to the end (with JSPI, a real-time run suspends inside); cellrun's Outcome as JSON.
+
+        Traced: events wait in a list for :meth:`take_events`, and the report carries the
+        finished timeline drawn by :mod:`cellrun.svg` (as the static fallback is).
+        """
         with self._around(virtual):
-            outcome = run_source(source, filename, virtual=virtual, seed=seed, sink=sink, sleep=blocking_sleep(wait))
-        return json.dumps(outcome.as_dict())
+            outcome = run_source(source, filename, virtual=virtual, seed=seed, sink=sink, sleep=blocking_sleep(wait),
+                                 trace=self._record)
+        return self._report(outcome, lang, uid)
 
-    async def run_async(self, source, filename, virtual=False, seed=None, sink=None, wait=None) -> str:
+    async def run_async(self, source, filename, virtual=False, seed=None, sink=None, wait=None, lang="en",
+                        uid="tl") -> str:
         """The no-JSPI path: the entry points become top-level awaits on the host loop."""
         with self._around(virtual):
             self._awaiting = asyncio.current_task()
             try:
                 outcome = await run_source_async(
                     source, filename, virtual=virtual, seed=seed, sink=sink, sleep=blocking_sleep(wait),
-                    rewrite=await_entry_points,
+                    rewrite=await_entry_points, trace=self._record,
                 )
             finally:
                 self._awaiting = None
-        return json.dumps(outcome.as_dict())
+        return self._report(outcome, lang, uid)

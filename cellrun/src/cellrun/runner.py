@@ -7,6 +7,7 @@ worker (Pyodide), so all three see the same behaviour.
 from __future__ import annotations
 
 import ast
+import asyncio
 import contextlib
 import gc
 import inspect
@@ -93,6 +94,7 @@ async def run_source_async(
     virtual: bool = False,
     seed: Optional[int] = None,
     sink: Optional[Sink] = None,
+    trace: Union[bool, Callable[[dict], None]] = False,
     sleep: Optional[Callable[[float], None]] = None,
     rewrite: Optional[Callable[[ast.Module], ast.Module]] = None,
 ) -> Outcome:
@@ -102,7 +104,7 @@ async def run_source_async(
     ``rewrite`` may turn the blocking entry points into awaits first (see
     :func:`cellrun.browser.await_entry_points`). Line numbers stay those of ``source``.
     """
-    with _session(source, filename, virtual, seed, sink, False, sleep) as session:
+    with _session(source, filename, virtual, seed, sink, trace, sleep) as session:
         try:
             tree = ast.parse(source, filename)
             code = compile(rewrite(tree) if rewrite else tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
@@ -144,6 +146,9 @@ def _session(source, filename, virtual, seed, sink, trace, sleep):
         started = time.monotonic()
         now = (lambda: clock.now) if clock else (lambda: time.monotonic() - started)
         tracer = _timeline.Tracer(now, bool(clock), filename, trace if callable(trace) else None)
+        host = asyncio.events._get_running_loop()
+        if host is not None:  # the browser runs real-time code on its own, always running loop
+            tracer.attach(host)
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}

@@ -386,12 +386,13 @@ class Tracer:
         # round() once per distinct instant (all floats, so no 1 == 1.0 mix-up)
         distinct = list(set(times))
         rounded = dict(zip(distinct, map(round, distinct, itertools.repeat(6)))).__getitem__
-        total = rounded(max(times))
+        last = max(times)
+        total = rounded(last)
 
         outcomes = list(map(self._outcomes.get, ids))
         for task_id, end in enumerate(ends):
             if end is None:  # never finished: its loop was closed or the run stopped
-                ends[task_id] = self._stopped_at.get(task_id, total)
+                ends[task_id] = self._stopped_at.get(task_id, last)  # rounded below, with the others
                 outcomes[task_id] = "pending"
         for task_id in self._stopped_at:
             if outcomes[task_id] == "cancelled":  # cancelled when its loop had stopped with it pending: cleaned up

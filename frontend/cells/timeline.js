@@ -1,0 +1,293 @@
+// The live timeline: draws a run's tasks while the worker reports them (cellrun.timeline
+// events), in the structure and classes of the SVG that cellrun/svg.py draws, and gives
+// way to that drawing (with its table) when the run ends.
+//
+// The page stays free with 1,000 tasks: DOM work happens once per animation frame, and
+// bars are drawn in seconds and rows inside a nested <svg> whose viewBox does the scaling
+// (a transform would restyle every bar when it changes; a viewBox does not), reach far to
+// the right while they run,
+// and a curtain in the page's colour hides the future: a frame moves the curtain alone, on
+// its own compositor layer, so the drawing is not even repainted (a moving clip or bar
+// widths repaint every bar: tens of ms per frame for 1,000 bars, measured in Chromium). Past MAX_ROWS tasks the rows
+// shrink and lose their labels, as the static drawing packs them into lanes.
+
+import { format } from "./labels.js";
+
+const NS = "http://www.w3.org/2000/svg";
+// The geometry of cellrun/svg.py, so the finished drawing replaces this one without a jump.
+const WIDTH = 640;
+const LABEL_WIDTH = 130;
+const RIGHT = 40;
+const TOP = 22;
+const ROW = 22;
+const BAR = 14;
+const LINE = 14;
+const MAX_ROWS = 40;
+const COMPACT_HEIGHT = 400;
+const PLOT = WIDTH - LABEL_WIDTH - RIGHT;
+const SPANS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
+const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+const FOREVER = 1e7; // seconds: a running bar reaches this far, behind the curtain after "now"
+const MARKER_NAMES = { taskgroup: "TaskGroup" };
+const EVENTS_PER_FRAME = 300;
+
+const svg = (name, attributes = {}, text) => {
+  const element = document.createElementNS(NS, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+};
+
+export class LiveTimeline {
+  /**
+   * Replaces the drawing inside `container` (a <details class="cell-timeline">) with a live one.
+   * words: labels().timeline. The page links the drawing's CSS (assets/cells/timeline.css).
+   */
+  constructor(container, { words, lang, virtual }) {
+    this.words = words;
+    this.virtual = virtual;
+    this.tasks = []; // by task id: {id, name, coro, start, end, outcome, detail, bar, and (few tasks) row, label, tip}
+    this.markers = [];
+    this.pending = [];
+    this.latest = 0; // the latest instant an event carried
+    this.clock = null; // {at, stamp}: the run's clock at a performance.now() stamp (real time)
+    this.span = SPANS[0];
+    this.lines = 0; // lines of marker labels below the rows
+    this.height = 0;
+    this.frame = 0;
+    this.finished = false;
+
+    this.drawing = svg("svg", { "data-timeline": "", "data-live": "", class: "tl", width: "100%", role: "group", lang });
+    this.title = svg("title", {}, words.live);
+    this.drawing.append(this.title);
+    this.axis = svg("g", { class: "tl-axis", "aria-hidden": "true" });
+    this.rows = svg("g", { class: "tl-rows" });
+    this.scaled = svg("svg", { x: LABEL_WIDTH, y: TOP, width: PLOT, preserveAspectRatio: "none" }); // the bars
+    this.labels = svg("g");
+    this.marks = svg("g", { class: "tl-markers" });
+    this.rows.append(this.scaled, this.labels);
+    this.drawing.append(this.axis, this.rows, this.marks);
+    this.curtain = Object.assign(document.createElement("div"), { className: "tl-curtain" });
+    const stage = Object.assign(document.createElement("div"), { className: "tl-stage" });
+    stage.append(this.drawing, this.curtain);
+    const scroll = Object.assign(document.createElement("div"), { className: "tl-scroll" });
+    scroll.append(stage);
+    this.figure = Object.assign(document.createElement("figure"), { className: "tl-figure" });
+    this.figure.append(scroll);
+    const old = container.querySelector(".tl-figure");
+    if (old) old.replaceWith(this.figure);
+    else container.append(this.figure);
+    container.querySelector("summary").textContent = words.liveSummary;
+    container.dataset.source = "live";
+    this.draw = this.draw.bind(this);
+    this.layout();
+    this.schedule();
+  }
+
+  /** A batch from the worker: {now, events}; now is the run's clock (null on the virtual clock). */
+  add({ now, events }) {
+    this.pending.push(...events);
+    for (const event of events) this.latest = Math.max(this.latest, event.at);
+    if (now !== null) this.clock = { at: now, stamp: performance.now() };
+    this.schedule();
+  }
+
+  /** The run ended: the finished drawing (cellrun.svg's HTML) takes over, if there is one. */
+  finish(html) {
+    if (!html) {
+      this.halt();
+      return;
+    }
+    cancelAnimationFrame(this.frame);
+    this.finished = true;
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    this.figure.replaceWith(template.content);
+  }
+
+  /** No more events will come (or no one wants them): draw what came, then stop. */
+  halt() {
+    cancelAnimationFrame(this.frame);
+    this.finished = true;
+    do this.draw();
+    while (this.pending.length);
+  }
+
+  schedule() {
+    if (!this.frame && !this.finished) this.frame = requestAnimationFrame(this.draw);
+  }
+
+  now() {
+    if (this.virtual || !this.clock || this.finished) return this.latest;
+    return Math.max(this.latest, this.clock.at + (performance.now() - this.clock.stamp) / 1000);
+  }
+
+  get compact() {
+    return this.tasks.length > MAX_ROWS;
+  }
+
+  draw() {
+    this.frame = 0;
+    const tasks = this.tasks.length;
+    const markers = this.markers.length;
+    const wasCompact = this.compact;
+    // A few hundred events a frame: a thousand new bars at once would hold the page too long.
+    for (const event of this.pending.splice(0, EVENTS_PER_FRAME)) this.apply(event);
+    const now = this.now();
+    let relayout = tasks !== this.tasks.length || markers !== this.markers.length;
+    if (now > this.span) {
+      this.span = SPANS.find((s) => s >= now * 1.1) ?? Math.ceil((now * 1.5) / 3600) * 3600;
+      relayout = true;
+    }
+    if (wasCompact !== this.compact) for (const task of this.tasks) this.shape(task);
+    else for (let id = tasks; id < this.tasks.length; id++) this.shape(this.tasks[id]);
+    if (relayout) this.layout();
+    this.curtain.style.transform = `translateX(${((this.x(now) / WIDTH) * 100).toFixed(3)}%)`;
+    if (tasks !== this.tasks.length || this.finished) {
+      this.title.textContent = format(this.words.liveTitle, { n: this.tasks.length, total: seconds(now, this.words) });
+    }
+    if (this.pending.length || !(this.finished || this.virtual)) this.schedule();
+  }
+
+  apply(event) {
+    if (event.event === "start") {
+      const task = { id: event.task, name: this.rename(event.name), coro: event.coro, start: event.at, end: null, outcome: "pending", detail: "" };
+      this.tasks[event.task] = task;
+      this.addRow(task);
+    } else if (event.event === "end") {
+      const task = this.tasks[event.task];
+      if (!task) return;
+      Object.assign(task, { name: this.rename(event.name), end: event.at, outcome: event.outcome });
+      if (event.exception) task.detail = `${event.exception.type}: ${event.exception.message}`;
+      else if (event.outcome === "done" && event.result !== null) task.detail = event.result;
+      task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
+      task.bar.dataset.outcome = task.outcome;
+      task.bar.dataset.task = task.name;
+      task.bar.setAttribute("width", Math.max(task.end - task.start, 0));
+      if (task.label) task.label.textContent = short(task.name);
+      this.describe(task);
+    } else if (event.event === "marker") {
+      this.markers.push(event);
+    }
+  }
+
+  /** asyncio numbers Task-N over the worker's life: count from this run's first, as cellrun.timeline does. */
+  rename(name) {
+    const number = /^Task-(\d+)$/.exec(name)?.[1];
+    if (number === undefined) return name;
+    this.base ??= Number(number) - 1;
+    return `Task-${Number(number) - this.base}`;
+  }
+
+  addRow(task) {
+    task.bar = svg("rect", {
+      class: "tl-bar tl-pending", "data-task": task.name, "data-outcome": "pending",
+      x: task.start, width: FOREVER, "vector-effect": "non-scaling-stroke",
+    });
+    this.scaled.append(task.bar);
+  }
+
+  /** One task as a labelled, focusable row (up to MAX_ROWS), or as a thin bar. */
+  shape(task) {
+    const compact = this.compact;
+    task.bar.setAttribute("y", compact ? task.id + 0.1 : task.id + (1 - BAR / ROW) / 2);
+    task.bar.setAttribute("height", compact ? 0.8 : BAR / ROW);
+    if (compact) {
+      task.row?.remove();
+      task.row = task.label = task.tip = null;
+      return;
+    }
+    // The row's label, tip and focus target, unscaled, over the bar. The tip is a <text> shown
+    // by CSS on hover and focus, not a <title> in the bar: with one, each change to the bar
+    // costs a style recalculation hundreds of times slower (measured in Chromium).
+    const top = TOP + task.id * ROW;
+    task.row = svg("g", { class: "tl-task", tabindex: 0, role: "img" });
+    task.tip = svg("text", { class: "tl-tip", x: 8, y: this.height - 8, "aria-hidden": "true" });
+    task.label = svg("text", { class: "tl-label", x: LABEL_WIDTH - 6, y: top + (ROW + BAR) / 2 - 3, "text-anchor": "end", "aria-hidden": "true" }, short(task.name));
+    task.row.append(svg("rect", { class: "tl-hit", x: 0, y: top, width: WIDTH, height: ROW }), task.label, task.tip);
+    this.labels.append(task.row);
+    this.describe(task);
+  }
+
+  describe(task) {
+    if (!task.row) return;
+    const words = this.words;
+    const name = task.coro && task.coro !== task.name ? `${task.name} (${task.coro})` : task.name;
+    const end = task.end === null ? "…" : seconds(task.end, words);
+    let text = `${name}: ${seconds(task.start, words)} → ${end}, ${words.outcomes[task.end === null ? "running" : task.outcome]}`;
+    if (task.detail) text += ` — ${task.detail}`;
+    task.tip.textContent = text;
+    task.row.setAttribute("aria-label", text);
+  }
+
+  /** Scale, axis, markers and height, for the current span and number of rows. */
+  layout() {
+    const rows = Math.max(this.tasks.length, 1);
+    const rowHeight = this.compact ? COMPACT_HEIGHT / rows : ROW;
+    const bottom = TOP + rowHeight * this.tasks.length;
+    // Only on a change: a class on the rows, or the height, restyles every bar.
+    const rowsClass = this.compact ? "tl-rows tl-lane" : "tl-rows"; // lanes: no outlines
+    if (this.rows.getAttribute("class") !== rowsClass) this.rows.setAttribute("class", rowsClass);
+    const plotHeight = this.compact ? COMPACT_HEIGHT : ROW * rows; // compact: the viewBox fits the rows in
+    if (this.scaled.getAttribute("height") !== String(plotHeight)) this.scaled.setAttribute("height", plotHeight);
+    this.scaled.setAttribute("viewBox", `0 0 ${this.span} ${rows}`);
+    this.drawAxis(bottom);
+    this.drawMarkers(bottom);
+    const height = Math.round(bottom + LINE * this.lines + LINE + 8 + (this.compact ? 0 : 20));
+    if (height !== this.height) {
+      // A new height lays the page out again: only when it changes.
+      this.height = height;
+      this.drawing.setAttribute("viewBox", `0 0 ${WIDTH} ${height}`);
+      this.curtain.style.top = `${(TOP / height) * 100}%`;
+      this.curtain.style.height = `${((bottom - TOP) / height) * 100}%`;
+      for (const task of this.tasks) task.tip?.setAttribute("y", height - 8);
+    }
+  }
+
+  x(t) {
+    return LABEL_WIDTH + (t * PLOT) / this.span;
+  }
+
+  drawAxis(bottom) {
+    const step = STEPS.find((s) => this.span / s <= 8) ?? 3600;
+    const items = [];
+    for (let i = 0; i * step <= this.span + 1e-9; i++) {
+      const x = this.x(i * step);
+      items.push(svg("line", { x1: x.toFixed(2), y1: TOP - 4, x2: x.toFixed(2), y2: bottom.toFixed(2) }));
+      items.push(svg("text", { x: x.toFixed(2), y: TOP - 8, "text-anchor": x > WIDTH - RIGHT / 2 ? "end" : "middle" }, seconds(i * step, this.words)));
+    }
+    this.axis.replaceChildren(...items);
+  }
+
+  drawMarkers(bottom) {
+    const ends = []; // right edge of the last label on each line below the rows
+    this.marks.replaceChildren(
+      ...this.markers.map((marker) => {
+        const at = this.x(marker.at);
+        const right = at > WIDTH - 80;
+        const left = right ? at - 80 : at;
+        let line = ends.findIndex((edge) => left > edge + 4);
+        if (line === -1) line = ends.push(0) - 1;
+        ends[line] = left + 80;
+        const y = bottom + LINE * (line + 1);
+        const name = marker.kind === "timeout" ? this.words.timeout : MARKER_NAMES[marker.kind] ?? marker.kind;
+        const group = svg("g", { class: `tl-marker tl-marker-${marker.kind}`, "data-marker": marker.kind, "data-at": marker.at });
+        group.append(
+          svg("title", {}, `${seconds(marker.at, this.words)} ${name}`),
+          svg("line", { x1: at.toFixed(2), y1: TOP - 2, x2: at.toFixed(2), y2: (y - 10).toFixed(2) }),
+          svg("text", { x: (at + (right ? -2 : 2)).toFixed(2), y: y.toFixed(2), "text-anchor": right ? "end" : "start" }, name),
+        );
+        return group;
+      }),
+    );
+    this.lines = ends.length;
+  }
+}
+
+function seconds(t, words) {
+  return format(words.seconds, { t: t.toFixed(2) });
+}
+
+function short(name, limit = 18) {
+  return name.length <= limit ? name : `${name.slice(0, limit - 1)}…`;
+}
