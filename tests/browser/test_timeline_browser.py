@@ -1,0 +1,102 @@
+"""The live timeline in a real browser (issue: see the tasks).
+
+- while a cell runs, bars appear (``svg[data-timeline][data-live]``), running ones as ``pending``;
+- when it ends, the run's own drawing replaces the live one, and its bars (``data-task`` /
+  ``data-outcome``), markers and table rows are those of the CPython reference run
+  (data/timelines/), in real time and on the virtual clock alike;
+- a thousand-task run ends as the reference's lanes;
+- Reset brings the reference drawing back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+from playwright.sync_api import expect  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+RUN = re.compile(r"^\s*(Run|运行)")
+RESET = re.compile(r"^\s*(Reset|重置)")
+LOAD = 90_000
+
+
+def reference(snippet: str) -> dict:
+    return json.loads((ROOT / "data" / "timelines" / snippet.replace(".py", ".json")).read_text("utf-8"))["timeline"]
+
+
+def open_cell(context, served, page_path: str, snippet: str):
+    page = context.new_page()
+    page.set_default_timeout(LOAD)
+    page.goto(served.url(page_path))
+    cell = page.locator('.cell[data-snippet="%s"]' % snippet)
+    expect(cell.get_by_role("button", name=RUN)).to_be_visible(timeout=15_000)
+    return page, cell
+
+
+def drawn(cell) -> dict:
+    """What the cell's timeline shows: bars in order, marker kinds, table rows."""
+    drawing = cell.locator("details.cell-timeline svg[data-timeline]")
+    expect(drawing).to_have_count(1)
+    return {
+        "live": drawing.get_attribute("data-live") is not None,
+        "bars": drawing.locator("[data-task]").evaluate_all(
+            "bars => bars.map(b => [b.dataset.task, b.dataset.outcome])"),
+        "markers": drawing.locator("[data-marker]").evaluate_all("ms => ms.map(m => m.dataset.marker)"),
+        "rows": cell.locator(".tl-table tbody tr[data-task]").count(),
+    }
+
+
+def expected(timeline: dict) -> dict:
+    return {
+        "live": False,
+        "bars": [[t["name"], t["outcome"]] for t in timeline["tasks"]],
+        "markers": [m["kind"] for m in timeline["markers"]],
+        "rows": len(timeline["tasks"]),
+    }
+
+
+def test_bars_appear_while_a_cell_runs_and_end_as_the_reference_run(warm_context, served):
+    snippet = "alternatives/taskgroup_cancels_siblings.py"  # 2 s: done, failed and cancelled tasks
+    page, cell = open_cell(warm_context, served, "alternatives/", snippet)
+    ref = reference(snippet)
+    before = drawn(cell)
+    assert before == expected(ref), "the static fallback is the reference run"
+    summary = cell.locator("details.cell-timeline > summary").text_content()
+
+    cell.get_by_role("button", name=RUN).click()
+    live = cell.locator("svg[data-timeline][data-live]")
+    expect(live.locator("[data-task]").first).to_be_attached(timeout=LOAD)
+    assert cell.get_attribute("data-state") == "running", "bars appear while the cell runs"
+    expect(live.locator('[data-outcome="pending"]').first).to_be_attached()  # a task still running
+    expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
+    assert drawn(cell) == expected(ref), "a real-time run in Pyodide ends as CPython's reference run"
+
+    cell.locator(".cell-clock").check()
+    cell.get_by_role("button", name=RUN).click()
+    expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
+    assert drawn(cell) == expected(ref), "the virtual clock draws the same tasks and outcomes"
+
+    cell.get_by_role("button", name=RESET).click()
+    assert drawn(cell) == before
+    expect(cell.locator("details.cell-timeline > summary")).to_have_text(summary)
+    page.close()
+
+
+def test_a_thousand_task_run_ends_as_the_reference_lanes(warm_context, served):
+    snippet = "batching/semaphore_pool.py"
+    page, cell = open_cell(warm_context, served, "batching/", snippet)
+    ref = reference(snippet)
+    cell.locator(".cell-clock").check()
+    cell.get_by_role("button", name=RUN).click()
+    expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
+    shown = drawn(cell)
+    # The page's run is not seeded: other durations, so other lanes for each task; same tasks.
+    assert sorted(shown["bars"]) == sorted(expected(ref)["bars"]) and len(shown["bars"]) == 1001
+    lanes = cell.locator("details.cell-timeline svg[data-timeline] .tl-lane")
+    expect(lanes).to_have_count(len(ref["lanes"]))
+    page.close()
