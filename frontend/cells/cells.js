@@ -3,6 +3,7 @@
 // (Material's document$). Python starts only when a reader shows intent to run.
 
 import * as client from "./client.js";
+import { createEditor } from "./editor.js";
 import { format, labels, language } from "./labels.js";
 import { OutputView } from "./output.js";
 import { LiveTimeline } from "./timeline.js";
@@ -61,11 +62,8 @@ function wire(cell) {
   const referenceOutput = cell.querySelector("details.cell-reference");
   if (referenceOutput) referenceOutput.open = false;
   let timeline = null;
-  let editor = { text: original, focus() {} };
-  import("./editor.js").then(({ createEditor }) => {
-    editor = createEditor(mount, original, { label: words.editor, onRun: () => start() });
-    if (fallback) fallback.hidden = true;
-  });
+  // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
+  const editor = createEditor(fallback, mount, { label: words.editor, onRun: () => start() });
 
   const setState = (state) => {
     cell.dataset.state = state;
@@ -121,7 +119,7 @@ function wire(cell) {
     const result = await done;
     if (active?.id === id) active = null;
     view.render();
-    if (timeline === live) live?.finish(result.outcome?.timeline_html);
+    if (timeline === live) live?.finish(result.outcome?.timeline_html, result.outcome?.timeline_table);
     finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
   }
 

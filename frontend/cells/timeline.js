@@ -92,17 +92,21 @@ export class LiveTimeline {
     this.schedule();
   }
 
-  /** The run ended: the finished drawing (cellrun.svg's HTML) takes over, if there is one. */
-  finish(html) {
+  /**
+   * The run ended: the finished drawing (cellrun.svg's HTML) takes over, if there is one; its
+   * table (HTML too) is parsed when the reader opens it.
+   */
+  finish(html, table) {
     if (!html) {
       this.halt();
       return;
     }
     cancelAnimationFrame(this.frame);
     this.finished = true;
-    const template = document.createElement("template");
-    template.innerHTML = html;
-    this.figure.replaceWith(template.content);
+    const figure = parse(html).firstElementChild;
+    const details = figure.querySelector(".tl-details");
+    details?.addEventListener("toggle", () => details.querySelector("table") || details.append(parse(table)), { once: true });
+    this.figure.replaceWith(figure);
   }
 
   /** No more events will come (or no one wants them): draw what came, then stop. */
@@ -282,6 +286,12 @@ export class LiveTimeline {
     );
     this.lines = ends.length;
   }
+}
+
+function parse(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
 }
 
 function seconds(t, words) {

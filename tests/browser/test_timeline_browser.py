@@ -42,6 +42,10 @@ def drawn(cell) -> dict:
     """What the cell's timeline shows: bars in order, marker kinds, table rows."""
     drawing = cell.locator("details.cell-timeline svg[data-timeline]")
     expect(drawing).to_have_count(1)
+    table = cell.locator("details.cell-timeline details.tl-details")
+    if table.get_attribute("open") is None:
+        table.locator("summary").click()  # a run's table is parsed when opened
+    expect(table.locator("table.tl-table")).to_have_count(1)
     return {
         "live": drawing.get_attribute("data-live") is not None,
         "bars": drawing.locator("[data-task]").evaluate_all(

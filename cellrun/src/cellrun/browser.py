@@ -23,7 +23,7 @@ import json
 import time
 
 from .runner import run_source, run_source_async
-from .svg import render_html
+from .svg import render_html, render_table
 
 INPUT_MESSAGE = (
     "input() cannot read anything here: a cell in the browser has no keyboard input. "
@@ -150,14 +150,15 @@ class Runs:
     def _report(self, outcome, lang, uid) -> str:
         report = outcome.as_dict()
         if outcome.timeline is not None:
-            report["timeline_html"] = render_html(outcome.timeline, lang, uid)
+            report["timeline_html"] = render_html(outcome.timeline, lang, uid, table=False)
+            report["timeline_table"] = render_table(outcome.timeline, lang)
         return json.dumps(report)
 
     def run(self, source, filename, virtual=False, seed=None, sink=None, wait=None, lang="en", uid="tl") -> str:
         """Run to the end (with JSPI, a real-time run suspends inside); cellrun's Outcome as JSON.
 
         Traced: events wait in a list for :meth:`take_events`, and the report carries the
-        finished timeline drawn by :mod:`cellrun.svg` (as the static fallback is).
+        finished timeline drawn by :mod:`cellrun.svg` (as the static fallback is), its table apart.
         """
         with self._around(virtual):
             outcome = run_source(source, filename, virtual=virtual, seed=seed, sink=sink, sleep=blocking_sleep(wait),

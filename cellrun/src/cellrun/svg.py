@@ -356,15 +356,17 @@ def _footer(timeline: dict, lang: str) -> str:
                                          idle=_seconds(timeline["idle_total"], lang))
 
 
-def render_html(timeline: dict, lang: str = "en", uid: str = "tl", svg: str = "") -> str:
+def render_html(timeline: dict, lang: str = "en", uid: str = "tl", svg: str = "", table: bool = True) -> str:
     """For a page that links CSS: SVG (no <style>) in a horizontal scroll wrapper (never wider
     than a phone), then the table in a <details>.
 
-    ``svg`` is the drawing if already rendered (the build embeds the committed file).
+    ``svg`` is the drawing if already rendered (the build embeds the committed file). Without
+    ``table`` the <details> comes empty, for a page to fill when it opens (a thousand-task table
+    costs the page tens of milliseconds to parse).
     """
     return (
         '<figure class="tl-figure">\n<div class="tl-scroll">\n%s</div>\n'
         '<details class="tl-details"><summary>%s</summary>\n%s</details>\n</figure>\n'
         % (svg or render_svg(timeline, lang, uid, style=False), _esc(LABELS[lang]["table"]),
-           render_table(timeline, lang))
+           render_table(timeline, lang) if table else "")
     )
