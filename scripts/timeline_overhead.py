@@ -7,17 +7,29 @@ pool, where every acquire is traced too). Each is run REPS times per mode,
 alternating; the figure is the median. A run is the whole of run_source(), as
 a page or a test pays for it: with tracing, that includes building
 Outcome.timeline (rows, markers, lanes).
-Usage: python scripts/timeline_overhead.py [--reps 9] [WORKLOAD ...]
+
+Wall-clock time is noisy on a shared machine; --instructions counts the CPU
+instructions of one run instead, under valgrind's callgrind (deterministic to
+about 0.01%). A run is counted as the difference between a process that does
+it twice and one that does it once, so start-up and imports cancel out. The
+traced figure is split in two: building the timeline after the run (one more
+Tracer.timeline() call on the same records) and the rest, during the run.
+Usage: python scripts/timeline_overhead.py [--reps 9] [--instructions] [WORKLOAD ...]
 """
 
 import argparse
+import os
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cellrun" / "src"))
 from cellrun import run_source  # noqa: E402
+from cellrun import timeline as _timeline  # noqa: E402
 
 WORKLOADS = {  # name: (job body, set-up in main)
     "sleeps": ("await asyncio.sleep(0.01)\n    await asyncio.sleep(0.01)", ""),
@@ -48,15 +60,66 @@ def measure(source: str, trace: bool) -> float:
     return elapsed
 
 
+def child(name: str, mode: str, count: int) -> None:
+    """What one counted process does: COUNT runs ("plain", "traced"), or one traced run and COUNT builds."""
+    body, setup = WORKLOADS[name]
+    source = TEMPLATE.format(body=body, setup=setup)
+    if mode != "build":
+        for _ in range(count):
+            measure(source, mode == "traced")
+        return
+    tracers = []
+    build = _timeline.Tracer.timeline
+
+    def keep(tracer):
+        tracers.append(tracer)
+        return build(tracer)
+
+    _timeline.Tracer.timeline = keep
+    measure(source, True)
+    for _ in range(count):
+        build(tracers[0])
+
+
+def instructions(name: str, mode: str) -> int:
+    def count(runs: int) -> int:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.devnull, sys.executable, __file__,
+             "--child", name, mode, str(runs)],
+            capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"), check=True)
+        return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
+
+    return count(2) - count(1)
+
+
+def count_instructions(names) -> None:
+    if not shutil.which("valgrind"):
+        raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    print("Python %d.%d, 1,000 tasks, real time, instructions of one run (callgrind)" % sys.version_info[:2])
+    for name in names:
+        plain, traced, build = (instructions(name, mode) for mode in ("plain", "traced", "build"))
+        print("%-9s untraced %6.1fM  traced %6.1fM  overhead %+5.1f%% (during the run %+5.1f%%, building %+5.1f%%)" % (
+            name, plain / 1e6, traced / 1e6, (traced / plain - 1) * 100,
+            (traced - build - plain) / plain * 100, build / plain * 100))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=9)
+    parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
+    parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "MODE", "COUNT"), help=argparse.SUPPRESS)
     parser.add_argument("workloads", nargs="*", metavar="WORKLOAD",
                         help="some of: %s (default: all)" % ", ".join(WORKLOADS))
     args = parser.parse_args()
     unknown = set(args.workloads) - set(WORKLOADS)
     if unknown:
         parser.error("unknown workload: %s" % ", ".join(sorted(unknown)))
+    if args.child:
+        child(args.child[0], args.child[1], int(args.child[2]))
+        return 0
+    if args.instructions:
+        count_instructions(args.workloads or WORKLOADS)
+        return 0
     print("Python %d.%d, 1,000 tasks, real time, median of %d runs" % (sys.version_info[:2] + (args.reps,)))
     for name in args.workloads or WORKLOADS:
         body, setup = WORKLOADS[name]

@@ -207,3 +207,17 @@ def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
     expected = run_source(KNOWN, virtual=True, trace=True).timeline
     assert bars(timeline) == bars(expected)
     assert [(m["kind"], m["at"]) for m in timeline["markers"]] == [(m["kind"], m["at"]) for m in expected["markers"]]
+
+
+def test_a_task_nobody_refers_to_still_gets_its_end():
+    # Freed as soon as it finishes: its end must be taken while something still holds it.
+    source = """
+import asyncio
+async def main():
+    asyncio.ensure_future(asyncio.sleep(1, "kept by no one"))
+    await asyncio.sleep(2)
+asyncio.run(main())
+"""
+    timeline = run_source(source, virtual=True, trace=True).timeline
+    assert bars(timeline) == [("Task-1", 0.0, 2.0, "done"), ("Task-2", 0.0, 1.0, "done")]
+    assert timeline["tasks"][1]["result"] == "'kept by no one'"

@@ -8,10 +8,10 @@ asyncio internals they reach (``_GatheringFuture``, ``_wait``,
 undone when the run ends. Frames of this file are hidden from the tracebacks
 cellrun prints (see ``runner._format_traceback``).
 
-Cost: the callbacks that run once per task (``_on_task``, ``_on_done``) only
-store a tuple; rows, rounding, lanes and default names are built once, by
-``timeline()``, after the run. Event dicts are built only for a live ``on_event``.
-Measure with ``scripts/timeline_overhead.py``.
+Cost: the code that runs once per task (the ``create_task`` wrapper, ``_on_done``)
+only stores plain values; rows, rounding, lanes and default names are built once,
+by ``timeline()``, after the run. Event dicts are built only for a live ``on_event``.
+Measure with ``scripts/timeline_overhead.py --instructions``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import gc
 import heapq
 import itertools
 import os
@@ -116,15 +117,40 @@ class Tracer:
         """Watch every task ``loop`` creates and every time its loop stops."""
         create_task = loop.create_task
         run_until_complete = loop.run_until_complete
-        on_task, on_done = self._on_task, self._on_done
+        current_task = asyncio.current_task
+        names, coros, parents, starts = self._names, self._coros, self._parents, self._starts
+        refs, ids, coro_ids, now, on_done = self._refs, self._ids, self._coro_ids, self.now, self._on_done
         # One context for the done-callbacks of this loop's tasks, instead of a copy per task.
         # They run one at a time on this loop, and never look at context variables.
         context = contextvars.Context()
 
         def traced_create_task(coro, *args, **kwargs):
             task = create_task(coro, *args, **kwargs)
-            if on_task(loop, task, coro):
-                task.add_done_callback(on_done, context=context)
+            code = getattr(coro, "cr_code", None)
+            if code is not None and code.co_name in _INTERNAL_CORO_NAMES and code.co_filename.startswith(_ASYNCIO_DIR):
+                return task  # asyncio.run's own shutdown steps are not the snippet's tasks
+            task_id = len(starts)
+            try:
+                current = current_task(loop)
+            except RuntimeError:
+                current = None
+            parent = ids.get(id(current)) if current is not None else None
+            # The reference tells a live task from a later object that reuses a dead one's id().
+            if parent is not None and refs[parent]() is not current:
+                parent = None
+            starts.append(now())
+            names.append(task.get_name())
+            coros.append(getattr(coro, "__qualname__", None))
+            parents.append(parent)
+            refs.append(weakref.ref(task))
+            ids[id(task)] = task_id
+            coro_ids[id(coro)] = task_id
+            # Each task's end costs a Handle and a trip through call_soon, about as much as the rest of
+            # its tracing; a sweep of the loop's iterations instead would miss the tasks freed as they finish.
+            task.add_done_callback(on_done, context=context)
+            if self.on_event is not None:
+                self.on_event({"event": "start", "task": task_id, "name": names[task_id], "coro": coros[task_id],
+                               "parent": parent, "at": _round(starts[task_id])})
             return task
 
         def traced_run_until_complete(future):
@@ -150,30 +176,9 @@ class Tracer:
                     vars(loop).pop(name, None)
         self._loops = []
 
-    def _on_task(self, loop, task, coro) -> bool:
-        code = getattr(coro, "cr_code", None)
-        if code is not None and code.co_name in _INTERNAL_CORO_NAMES and code.co_filename.startswith(_ASYNCIO_DIR):
-            return False  # asyncio.run's own shutdown steps are not the snippet's tasks
-        task_id = len(self._starts)
-        name = task.get_name()
-        coro_name = getattr(coro, "__qualname__", None)
-        parent = self._current(loop)
-        start = self.now()
-        self._names.append(name)
-        self._coros.append(coro_name)
-        self._parents.append(parent)
-        self._starts.append(start)
-        self._refs.append(weakref.ref(task))
-        self._ids[id(task)] = task_id
-        self._coro_ids[id(coro)] = task_id
-        if self.on_event is not None:
-            self.on_event({"event": "start", "task": task_id, "name": name, "coro": coro_name,
-                           "parent": parent, "at": _round(start)})
-        return True
-
     def _on_done(self, task) -> None:
-        task_id = self._id(task)
-        if task_id is None:
+        task_id = self._ids.get(id(task))
+        if task_id is None or self._refs[task_id]() is not task:
             return
         self._ends[task_id] = end = self.now()
         self._end_names[task_id] = task.get_name()
@@ -374,6 +379,16 @@ class Tracer:
         Built column by column (ids, names, starts, ...) with map() and comprehensions:
         a 1,000-task run makes 1,000 rows and up to 1,000 lanes, so per-row work counts.
         """
+        # Thousands of new dicts and lists, all kept: collections during the build find no garbage.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._build()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _build(self) -> dict:
         markers = [dict(m) for m in self._markers]
         markers += self._as_completed_markers()
         ids = range(len(self._starts))
@@ -390,22 +405,24 @@ class Tracer:
         total = rounded(last)
 
         outcomes = list(map(self._outcomes.get, ids))
-        for task_id, end in enumerate(ends):
-            if end is None:  # never finished: its loop was closed or the run stopped
-                ends[task_id] = self._stopped_at.get(task_id, last)  # rounded below, with the others
-                outcomes[task_id] = "pending"
+        if len(self._ends) < len(ends):
+            for task_id, end in enumerate(ends):
+                if end is None:  # never finished: its loop was closed or the run stopped
+                    ends[task_id] = self._stopped_at.get(task_id, last)  # rounded below, with the others
+                    outcomes[task_id] = "pending"
         for task_id in self._stopped_at:
             if outcomes[task_id] == "cancelled":  # cancelled when its loop had stopped with it pending: cleaned up
                 outcomes[task_id] = "pending"
-        names = list(self._names)
-        for task_id, name in self._end_names.items():
-            names[task_id] = name
-        names = _renumber_default_names(names)
+        names = _renumber_default_names(list(map(self._end_names.get, ids, self._names)))
         starts = list(map(rounded, self._starts))
         ends = list(map(rounded, ends))
-        waits = [[[_round(a), _round(b)] for a, b in w] if w else [] for w in map(self._waits.get, ids)]
-        # busy time starts when the first Semaphore wait ends
-        begins = [w[0][1] if w else start for w, start in zip(waits, starts)]
+        if self._waits:
+            waits = [[[_round(a), _round(b)] for a, b in w] if w else [] for w in map(self._waits.get, ids)]
+            # busy time starts when the first Semaphore wait ends
+            begins = [w[0][1] if w else start for w, start in zip(waits, starts)]
+        else:
+            waits = [[] for _ in ids]
+            begins = starts
         lane_of, lanes = _lanes(self._parents, begins, ends)
         tasks = [
             {"id": task_id, "name": name, "coro": coro, "parent": parent, "start": start, "end": end,
