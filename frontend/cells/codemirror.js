@@ -1,5 +1,6 @@
-// The editor: CodeMirror 6 with Python highlighting in the colours of the page's
-// code blocks (Material's --md-code-hl-* variables, so the dark scheme follows).
+// CodeMirror 6 with Python highlighting in the colours of the page's code blocks
+// (Material's --md-code-hl-* variables, so the dark scheme follows). Its own chunk:
+// editor.js loads it when a reader shows intent to edit.
 
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
@@ -36,17 +37,18 @@ const theme = EditorView.theme({
 });
 
 /**
- * An editor in `parent` holding `text`; onRun fires on Ctrl/Cmd+Enter.
+ * An editor in `parent` holding `text` (selection: {anchor, head} offsets); onRun fires on Ctrl/Cmd+Enter.
  * It lives in a shadow root: CodeMirror then styles it with a constructed stylesheet,
  * which the site's Content Security Policy allows (a <style> element it would block).
  */
-export function createEditor(parent, text, { label, onRun }) {
+export function createEditor(parent, text, { label, onRun, selection }) {
   const root = parent.shadowRoot ?? parent.attachShadow({ mode: "open" });
   const view = new EditorView({
     parent: root,
     root,
     state: EditorState.create({
       doc: text,
+      selection,
       extensions: [
         history(),
         drawSelection(),

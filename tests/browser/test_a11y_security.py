@@ -234,7 +234,7 @@ def wait_ready(page):
     cells = page.locator(".cell[data-snippet]").count()
     if cells:
         wait_wired(page)
-        expect(page.locator(".cell[data-snippet] .cm-content")).to_have_count(cells)  # editors (in shadow roots)
+        expect(page.locator(".cell[data-snippet]").get_by_role("textbox")).to_have_count(cells)  # one editor each
 
 
 def test_axe_finds_nothing_on_any_page_light_or_dark(context, served):
@@ -281,7 +281,7 @@ def focused(page) -> str:
     return page.evaluate(
         """() => { let el = document.activeElement;
                    while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
-                   return el.classList.contains('cm-content') ? 'editor' : (el.className || el.tagName); }"""
+                   return el.getAttribute('role') === 'textbox' ? 'editor' : (el.className || el.tagName); }"""
     )
 
 
@@ -297,7 +297,7 @@ def test_a_cell_works_from_the_keyboard_alone(context, served):
     page = open_page(context, served, "gather/")
     wait_wired(page)
     cell = page.locator(".cell").first
-    expect(cell.locator(".cm-content")).to_have_count(1)  # the editor (in a shadow root)
+    expect(cell.get_by_role("textbox")).to_have_count(1)  # the editor: the code itself until CodeMirror takes over
     # Start from the heading just before the cell, then Tab only.
     cell.evaluate(
         """c => { const a = document.createElement('a'); a.href = '#'; a.id = '__start'; a.textContent = 'start';

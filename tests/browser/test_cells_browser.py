@@ -282,6 +282,37 @@ def test_cells_follow_the_contract_and_load_nothing_before_intent(
     )
 
 
+def test_codemirror_loads_on_intent_and_takes_over_text_and_caret(browser, served):
+    """Before intent the editor is the highlighted code itself; focusing it brings CodeMirror,
+    which carries what was typed meanwhile and the caret, and takes the focus.
+    (Service workers blocked: the offline precache fetches every asset, CodeMirror's chunk too.)"""
+    context = browser.new_context(locale="en-US", service_workers="block")
+    held, requests = [], []
+    context.on("request", lambda request: requests.append(request.url))
+    context.route(re.compile(r".*/assets/cells/codemirror-[^/]*\.js$"), lambda route: held.append(route))
+    cells = Cells(context.new_page(), served).goto("gather/")
+    cells.page.wait_for_timeout(500)
+    assert held == [], "CodeMirror fetched before any intent"
+    cell = cells.cell(index=1)
+    box = cell.get_by_role("textbox")
+    assert box.evaluate("el => el.tagName") == "CODE"
+    box.click()  # CodeMirror is requested (and held back) while the reader types
+    cells.page.keyboard.press("Control+Home")
+    cells.page.keyboard.press("End")
+    cells.page.keyboard.insert_text("  # typed")
+    first = cells.editor_text(cell).split("\n")[0]
+    assert first.endswith("  # typed"), first
+    cells.page.wait_for_timeout(200)
+    assert held, "focusing the code did not request CodeMirror"
+    held[0].continue_()
+    expect(cell.locator(".cm-content")).to_have_count(1, timeout=10_000)
+    expect(cell.get_by_role("textbox")).to_have_count(1)
+    cells.page.keyboard.insert_text("!")
+    assert cells.editor_text(cell).split("\n")[0] == first + "!"
+    assert not [u for u in requests if "pyodide" in u], "editing started Python"
+    context.close()
+
+
 def test_real_time_run_streams_and_keeps_the_worker_across_pages(
     cold_cells, context, served
 ):

@@ -1,0 +1,102 @@
+// The editor a cell gets: at first the page's own highlighted code, made editable
+// (role=textbox, so it reads and types as one); CodeMirror (codemirror.js, its own
+// chunk) is fetched when the reader points at the code and takes its place, text and
+// caret carried over, when the reader focuses it. A page nobody edits never loads it.
+
+let codemirror = null; // Promise of the codemirror.js module, fetched once per page session
+
+function loadCodemirror() {
+  codemirror ??= import("./codemirror.js").catch((error) => {
+    codemirror = null; // offline or a failed fetch: the plain editor goes on working, later intent retries
+    throw error;
+  });
+  return codemirror;
+}
+
+/**
+ * An editor over `fallback` (the highlighted <pre>, or its wrapper); CodeMirror mounts in `mount`.
+ * Returns {text, focus()}: the same whichever editor is in place.
+ */
+export function createEditor(fallback, mount, { label, onRun }) {
+  let code = fallback?.querySelector("code");
+  if (!code) {
+    fallback = document.createElement("pre");
+    code = fallback.appendChild(document.createElement("code"));
+    mount.before(fallback);
+  }
+  const pristine = [...code.childNodes].map((node) => node.cloneNode(true));
+  const original = code.textContent;
+  try {
+    code.contentEditable = "plaintext-only";
+  } catch {
+    code.contentEditable = "true"; // browsers without plaintext-only: pastes are made plain below
+  }
+  code.spellcheck = false;
+  code.classList.add("cell-code");
+  const attributes = { role: "textbox", "aria-multiline": "true", "aria-label": label, autocapitalize: "off", translate: "no" };
+  for (const [name, value] of Object.entries(attributes)) code.setAttribute(name, value);
+  // Pasted text arrives as text; insertText keeps the browser's undo history.
+  code.addEventListener("paste", (event) => {
+    event.preventDefault();
+    document.execCommand("insertText", false, event.clipboardData?.getData("text/plain") ?? "");
+  });
+  // Ctrl/Cmd+Enter bubbles to the cell, which runs the code.
+
+  let view = null; // CodeMirror, once it took over
+  let pressed = false; // a pointer is down: the caret is placed (or a selection dragged) until it is up
+  const upgrade = () => {
+    if (view || pressed) return;
+    loadCodemirror().then(({ createEditor: codemirrorEditor }) => {
+      if (view || pressed || !code.isConnected) return;
+      const focused = document.activeElement === code;
+      view = codemirrorEditor(mount, code.textContent, { label, onRun, selection: focused ? caret(code) : undefined });
+      fallback.hidden = true; // out of sight and out of the accessibility tree: one textbox
+      code.removeAttribute("contenteditable");
+      if (focused) view.focus();
+    }, () => {});
+  };
+  // Pointing at the code fetches CodeMirror; focusing it (click, tap, Tab) puts it in place.
+  fallback.addEventListener("pointerenter", () => loadCodemirror().catch(() => {}), { once: true });
+  code.addEventListener("focus", upgrade);
+  code.addEventListener("pointerdown", () => {
+    pressed = true;
+    const release = () => {
+      pressed = false;
+      document.removeEventListener("pointerup", release, true);
+      document.removeEventListener("pointercancel", release, true);
+      if (document.activeElement === code) upgrade();
+    };
+    document.addEventListener("pointerup", release, true);
+    document.addEventListener("pointercancel", release, true);
+  });
+
+  return {
+    get text() {
+      return view ? view.text : code.textContent;
+    },
+    set text(value) {
+      if (view) view.text = value;
+      else if (value === original) code.replaceChildren(...pristine.map((node) => node.cloneNode(true)));
+      else code.textContent = value;
+    },
+    focus: () => (view ? view.focus() : code.focus()),
+  };
+}
+
+/** The selection in `root` as {anchor, head} character offsets (CodeMirror's positions for the same text). */
+function caret(root) {
+  const selection = document.getSelection();
+  const offset = (node, at) => {
+    if (!node || !root.contains(node)) return 0;
+    const range = document.createRange();
+    range.setStart(root, 0);
+    range.setEnd(node, at);
+    return range.toString().length;
+  };
+  const length = root.textContent.length;
+  const clamp = (n) => Math.min(Math.max(n, 0), length);
+  return {
+    anchor: clamp(offset(selection?.anchorNode, selection?.anchorOffset)),
+    head: clamp(offset(selection?.focusNode, selection?.focusOffset)),
+  };
+}
