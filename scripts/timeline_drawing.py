@@ -62,7 +62,7 @@ def measure(browser, base: str, page_path: str, snippet: str, virtual: bool) -> 
     page.goto(base + page_path)
     warm = page.locator(".cell").first  # starts the worker, so Python's start-up is not counted
     warm.locator(".cell-clock").check()
-    warm.get_by_role("button").first.click()
+    warm.locator(".cell-run").click()
     expect(warm).to_have_attribute("data-state", "done", timeout=120_000)
     cell = page.locator('.cell[data-snippet="%s"]' % snippet)
     cell.scroll_into_view_if_needed()

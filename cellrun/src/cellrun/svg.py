@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import html
 
+from .timeline import OUTCOMES
+
 LABELS = {
     "en": {
         "title": "Timeline of {n} tasks, {total} ({clock} clock)",
@@ -76,11 +78,14 @@ MARKER_NAMES = {"gather": "gather", "wait": "wait", "as_completed": "as_complete
 # Colours are CSS variables with defaults readable on light and dark grounds;
 # text and lines use currentColor, so they follow the page's theme.
 CSS = """\
-svg[data-timeline]{--tl-done:#2e7d32;--tl-failed:#c62828;--tl-cancelled:#8d6e63;--tl-pending:#1565c0;\
---tl-marker:#7b1fa2;font:12px system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans SC",sans-serif;\
+svg[data-timeline],.tl-legend{--tl-done:#2e7d32;--tl-failed:#c62828;--tl-cancelled:#8d6e63;--tl-pending:#1565c0;\
+--tl-marker:#7b1fa2}
+svg[data-timeline]{font:12px system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans SC",sans-serif;\
 width:100%;min-width:30rem;height:auto;color:inherit}
-[data-md-color-scheme="slate"] svg[data-timeline]{--tl-done:#81c784;--tl-failed:#ef9a9a;--tl-cancelled:#bcaaa4;\
---tl-pending:#90caf9;--tl-marker:#ce93d8}
+[data-md-color-scheme="slate"] svg[data-timeline],[data-md-color-scheme="slate"] .tl-legend{--tl-done:#81c784;\
+--tl-failed:#ef9a9a;--tl-cancelled:#bcaaa4;--tl-pending:#90caf9;--tl-marker:#ce93d8}
+.tl-legend{margin:.2em 0 0;font-size:.65rem}
+.tl-key{display:inline-flex;align-items:center;gap:.3em;margin-right:1em}
 svg[data-timeline] text{fill:currentColor}
 .tl-axis line{stroke:currentColor;stroke-opacity:.25}
 .tl-axis text,.tl-label{font-size:11px}
@@ -365,8 +370,20 @@ def render_html(timeline: dict, lang: str = "en", uid: str = "tl", svg: str = ""
     costs the page tens of milliseconds to parse).
     """
     return (
-        '<figure class="tl-figure">\n<div class="tl-scroll">\n%s</div>\n'
+        '<figure class="tl-figure">\n<div class="tl-scroll">\n%s</div>\n%s'
         '<details class="tl-details"><summary>%s</summary>\n%s</details>\n</figure>\n'
-        % (svg or render_svg(timeline, lang, uid, style=False), _esc(LABELS[lang]["table"]),
-           render_table(timeline, lang) if table else "")
+        % (svg or render_svg(timeline, lang, uid, style=False), render_legend(timeline, lang),
+           _esc(LABELS[lang]["table"]), render_table(timeline, lang) if table else "")
     )
+
+
+def render_legend(timeline: dict, lang: str = "en") -> str:
+    """What each bar style means, for the outcomes this run has (hidden from screen readers:
+    each bar's label and the table say it in words)."""
+    outcomes = {task["outcome"] for task in timeline["tasks"]}
+    keys = [
+        '<span class="tl-key"><svg viewBox="0 0 18 12" width="18" height="12"><rect class="tl-bar tl-%s" x="1" '
+        'y="1" width="16" height="10"/></svg>%s</span>' % (outcome, _esc(LABELS[lang][outcome]))
+        for outcome in OUTCOMES if outcome in outcomes
+    ]
+    return '<p class="tl-legend" aria-hidden="true">%s</p>\n' % "".join(keys) if keys else ""
