@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import gc
 import heapq
 import itertools
 import os
@@ -379,16 +378,6 @@ class Tracer:
         Built column by column (ids, names, starts, ...) with map() and comprehensions:
         a 1,000-task run makes 1,000 rows and up to 1,000 lanes, so per-row work counts.
         """
-        # Thousands of new dicts and lists, all kept: collections during the build find no garbage.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._build()
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _build(self) -> dict:
         markers = [dict(m) for m in self._markers]
         markers += self._as_completed_markers()
         ids = range(len(self._starts))
