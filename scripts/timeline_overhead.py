@@ -14,7 +14,10 @@ about 0.01%). A run is counted as the difference between a process that does
 it twice and one that does it once, so start-up and imports cancel out. The
 traced figure is split in two: building the timeline after the run (one more
 Tracer.timeline() call on the same records) and the rest, during the run.
+--snippet FILE measures a snippet as a page runs it instead: in real time, sleeps included,
+so the figure is what tracing adds to a reader's wait.
 Usage: python scripts/timeline_overhead.py [--reps 9] [--instructions] [WORKLOAD ...]
+       python scripts/timeline_overhead.py --snippet snippets/batching/semaphore_pool.py --reps 5
 """
 
 import argparse
@@ -51,12 +54,12 @@ asyncio.run(main())
 """
 
 
-def measure(source: str, trace: bool) -> float:
+def measure(source: str, trace: bool, filename: str = "overhead.py", tasks: int = 1001) -> float:
     start = time.perf_counter()
-    outcome = run_source(source, "overhead.py", trace=trace)
+    outcome = run_source(source, filename, trace=trace, seed=0)
     elapsed = time.perf_counter() - start
     assert outcome.exit_code == 0, outcome.stderr
-    assert not trace or len(outcome.timeline["tasks"]) == 1001
+    assert not trace or len(outcome.timeline["tasks"]) == tasks
     return elapsed
 
 
@@ -103,10 +106,26 @@ def count_instructions(names) -> None:
             (traced - build - plain) / plain * 100, build / plain * 100))
 
 
+def measure_snippet(path: Path, reps: int) -> None:
+    """Wall clock of a whole snippet, untraced and traced, alternating (its sleeps included)."""
+    source = path.read_text("utf-8")
+    tasks = len(run_source(source, path.name, trace=True, seed=0, virtual=True).timeline["tasks"])
+    plain, traced = [], []
+    for _ in range(reps):
+        plain.append(measure(source, False, path.name, tasks))
+        traced.append(measure(source, True, path.name, tasks))
+    a, b = statistics.median(plain), statistics.median(traced)
+    print("Python %d.%d, %s (%d tasks), real time, median of %d runs" % (sys.version_info[:2] + (path.name, tasks, reps)))
+    print("untraced %.3f s (%.3f-%.3f)  traced %.3f s (%.3f-%.3f)  overhead %+.2f%%"
+          % (a, min(plain), max(plain), b, min(traced), max(traced), (b / a - 1) * 100))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
+    parser.add_argument("--snippet", metavar="FILE",
+                        help="instead of the workloads: a snippet as a page runs it (real time, seed 0)")
     parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "MODE", "COUNT"), help=argparse.SUPPRESS)
     parser.add_argument("workloads", nargs="*", metavar="WORKLOAD",
                         help="some of: %s (default: all)" % ", ".join(WORKLOADS))
@@ -119,6 +138,9 @@ def main() -> int:
         return 0
     if args.instructions:
         count_instructions(args.workloads or WORKLOADS)
+        return 0
+    if args.snippet:
+        measure_snippet(Path(args.snippet), args.reps)
         return 0
     print("Python %d.%d, 1,000 tasks, real time, median of %d runs" % (sys.version_info[:2] + (args.reps,)))
     for name in args.workloads or WORKLOADS:
