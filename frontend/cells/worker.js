@@ -94,6 +94,51 @@ function reachable(name) {
   );
 }
 
+// A started Python, kept between visits: Pyodide's memory snapshot, taken once Python has
+// started (before cellrun: its package state is JavaScript-side), in Cache Storage under
+// the pinned version. Restoring it skips Python's own start-up, most of a load's time once
+// the runtime files come from the HTTP cache. Without Cache Storage, Python starts as usual.
+const SNAPSHOT_CACHE = `cells-snapshot-${PYODIDE_VERSION}`;
+const SNAPSHOT_URL = `${INDEX_URL}python.snapshot`; // a key only, never fetched
+
+const keeps = typeof caches === "object"; // Cache Storage: secure contexts only
+
+async function savedSnapshot() {
+  try {
+    const found = await (await caches.open(SNAPSHOT_CACHE)).match(SNAPSHOT_URL);
+    return found ? new Uint8Array(await found.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Python started from the saved snapshot, else afresh; made: a new snapshot to keep. */
+async function startPython(start, snapshot) {
+  const saved = await snapshot;
+  if (saved) {
+    const pyodide = await start({ _loadSnapshot: saved }).catch(() => null);
+    if (pyodide) {
+      // A restored `random` would repeat the first visit's numbers.
+      pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
+      return { pyodide, made: null };
+    }
+    await caches.delete(SNAPSHOT_CACHE).catch(() => {}); // unusable: start afresh, make a new one
+  }
+  const pyodide = await start({ _makeSnapshot: keeps });
+  return { pyodide, made: keeps ? pyodide.makeMemorySnapshot() : null };
+}
+
+async function keepSnapshot(bytes) {
+  try {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("cells-snapshot-") && name !== SNAPSHOT_CACHE) await caches.delete(name);
+    }
+    await (await caches.open(SNAPSHOT_CACHE)).put(SNAPSHOT_URL, new Response(bytes));
+  } catch {
+    // full or unavailable storage: the next visit starts Python as usual
+  }
+}
+
 // Phases of a load, as performance marks in this worker (the benchmark reads them): start,
 // pyodide.mjs imported, wasm instantiated, Python started, cellrun loaded, ready.
 async function load(message) {
@@ -101,10 +146,11 @@ async function load(message) {
     performance.mark("load:start");
     post({ type: "progress", step: 1, of: 3, what: "runtime" });
     const missing = Promise.all(CORE_FILES.map(reachable));
+    const snapshot = keeps ? savedSnapshot() : null;
     const { loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`);
     performance.mark("load:imported");
     post({ type: "progress", step: 2, of: 3, what: "python" });
-    const [pyodide] = await Promise.all([
+    const start = (options) =>
       loadPyodide({
         indexURL: INDEX_URL,
         packageBaseUrl: INDEX_URL,
@@ -112,9 +158,9 @@ async function load(message) {
         stderr: () => {},
         // Called once the wasm module is instantiated, before Python starts.
         fsInit: async () => performance.mark("load:wasm"),
-      }),
-      missing,
-    ]);
+        ...options,
+      });
+    const [{ pyodide, made }] = await Promise.all([startPython(start, snapshot), missing]);
     performance.mark("load:python");
     post({ type: "progress", step: 3, of: 3, what: "cellrun" });
     const problems = [];
@@ -128,6 +174,7 @@ async function load(message) {
     runs = pyodide.runPython("from cellrun.browser import Runs\nRuns()");
     performance.mark("load:ready");
     post({ type: "ready", version: pyodide.version, jspi });
+    if (made) keepSnapshot(made);
   } catch (error) {
     post({ type: "failed", message: String(error?.message ?? error) });
   }
