@@ -8,20 +8,27 @@ the body bytes it sends, so "bytes fetched" is what crossed the wire, HTTP cache
 bench/baseline.html (served at /_baseline/) loads the same Pyodide in a module worker and prints one line.
 
 Debian's Chromium through Playwright (sync API), service workers blocked (so "second visit"
-measures the HTTP cache alone; the service worker's own traffic is measured once, separately).
-Each repetition (5, or fewer when the next would pass the time budget; at least 3), in a fresh\nbrowser context (empty cache) unless said otherwise:
+measures the HTTP cache and the cells' own Cache Storage snapshot of a started Python; the service
+worker's own traffic is measured once, separately). Each repetition (up to --reps, fewer when the
+next would pass the time budget; at least 3), in a fresh browser context (empty caches) unless said
+otherwise:
   baseline  click on the baseline page -> its line in role=log
-  session   a fresh persistent profile (disk HTTP cache and V8 code cache, as a reader's browser;
-            incognito contexts keep no code cache): gather/ first view (bytes, long tasks) -> cold Run
-            -> warm re-run -> instant navigation to wait/ and Run there -> a second page in the same
-            profile (warm HTTP cache) on gather/, Run
+  session   a fresh persistent profile (disk HTTP cache, V8 code cache and Cache Storage, as a
+            reader's browser; incognito contexts keep no code cache): gather/ first view (bytes,
+            long tasks) -> cold Run -> warm re-run -> instant navigation to wait/ and Run there ->
+            a second page in the same profile (second visit) on gather/, Run
   intent    gather/, hover Run, 300 ms, click
-  plain     gather/ first view and cold Run from the plain server
   control   gather/ with assets/cells/* blocked (long tasks without the cells)
+and once per run (its bytes do not vary):
+  plain     gather/ first view and cold Run from the plain server
 click-to-first-output = performance.now() at the click (a listener on the Run button) to the first
 text in the cell's role=log (a MutationObserver in the page). Measured cells use the virtual-clock
 checkbox, so a snippet's own first sleep is not counted (gather/returns_a_future.py prints at once
-anyway). Long tasks: PerformanceObserver('longtask') in the page, buffered, from navigation start.
+anyway). Load phases: the performance marks of worker.js's load(), read from the cells' worker
+(Playwright's page.workers), in ms after the click on the page's clock (timeOrigin + startTime);
+the intent preload's head start is how long before the click its load() began. Long tasks:
+PerformanceObserver('longtask') in the page, buffered, from navigation start; long animation
+frames ('long-animation-frame') name the scripts that ran in them and the rendering time.
 
 `--time-tests` runs `make test` once, timed, and records it in build/bench/make-test.json;
 a normal run reports that record (its date says when) and never runs the suite itself.
