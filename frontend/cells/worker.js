@@ -118,6 +118,7 @@ async function startPython(start, snapshot) {
   if (saved) {
     const pyodide = await start({ _loadSnapshot: saved }).catch(() => null);
     if (pyodide) {
+      performance.mark("load:restored");
       // A restored `random` would repeat the first visit's numbers.
       pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
       return { pyodide, made: null };

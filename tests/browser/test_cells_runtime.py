@@ -175,3 +175,24 @@ def test_pointing_at_run_starts_loading(context, served):
     page.wait_for_timeout(2000)
     assert [u for u in seen if u.endswith("pyodide.asm.wasm")], "hovering Run did not start loading"
     assert page.locator(".cell").first.get_attribute("data-state") == "idle"
+
+
+def test_a_second_visit_restores_python_and_random_is_not_replayed(context, served):
+    """The first load keeps a snapshot of the started Python (Cache Storage); the next page's
+    worker restores it, and `random` does not repeat the first visit's numbers."""
+    printed = []
+    for visit in range(2):
+        page = open_page(context, served.url("gather/"))
+        cell = page.locator(".cell").first
+        set_code(page, cell, "import random\nprint(random.random())\n")
+        assert run(cell) == "done"
+        printed.append(log(cell))
+        worker = next(w for w in page.workers if w.url.endswith("/assets/cells/worker.js"))
+        restored = worker.evaluate("() => performance.getEntriesByName('load:restored').length")
+        assert restored == visit, "visit %d: snapshot restored %d times" % (visit + 1, restored)
+        for _ in range(50):  # the snapshot is stored after the first run starts
+            if page.evaluate("async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"):
+                break
+            page.wait_for_timeout(200)
+        page.close()
+    assert printed[0] != printed[1], printed
