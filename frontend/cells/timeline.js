@@ -29,7 +29,7 @@ const SPANS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
 const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
 const FOREVER = 1e7; // seconds: a running bar reaches this far, behind the curtain after "now"
 const MARKER_NAMES = { taskgroup: "TaskGroup" };
-const EVENTS_PER_FRAME = 300;
+const EVENTS_PER_FRAME = 150;
 
 const svg = (name, attributes = {}, text) => {
   const element = document.createElementNS(NS, name);
