@@ -68,6 +68,8 @@ def test_bars_appear_while_a_cell_runs_and_end_as_the_reference_run(warm_context
     snippet = "alternatives/taskgroup_cancels_siblings.py"  # 2 s: done, failed and cancelled tasks
     page, cell = open_cell(warm_context, served, "alternatives/", snippet)
     ref = reference(snippet)
+    # With JavaScript the reference output folds away (the run's output takes its place).
+    assert cell.locator("details.cell-reference").get_attribute("open") is None
     before = drawn(cell)
     assert before == expected(ref), "the static fallback is the reference run"
     summary = cell.locator("details.cell-timeline > summary").text_content()
