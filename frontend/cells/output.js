@@ -20,7 +20,6 @@ export class OutputView {
     this.chars = this.lines = 0;
     this.dropped = { bytes: 0, lines: 0 };
     this.element.replaceChildren();
-
   }
 
   /** chunks: [[stream, text], ...] as the worker sends them. */
@@ -64,9 +63,9 @@ export class OutputView {
     }
     this.pending = [];
     if (fragment.childNodes.length) {
-
       this.element.append(fragment);
-      this.element.scrollTop = this.element.scrollHeight;
+      // Next frame: its layout is done by then, so reading the height forces none (now it would).
+      requestAnimationFrame(() => (this.element.scrollTop = this.element.scrollHeight));
       this.onFirstText?.();
       this.onFirstText = null;
     }
