@@ -61,7 +61,7 @@ function wire(cell) {
   const referenceSummary = timelineBox?.querySelector("summary")?.textContent;
   const referenceOutput = cell.querySelector("details.cell-reference");
   if (referenceOutput) referenceOutput.open = false;
-  let timeline = null;
+  let timeline = null; // the latest run's {live drawing, events waiting for it}
   // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
   const editor = createEditor(fallback, mount, { label: words.editor, onRun: () => start() });
 
@@ -108,18 +108,31 @@ function wire(cell) {
     say(words.running);
     const began = performance.now();
     const uid = `tl-run-${++runs}`;
-    const live = timelineBox ? new LiveTimeline(timelineBox, { words: words.timeline, lang: language(), virtual }) : null;
-    timeline = live;
+    // The live drawing starts two frames after the first events, so the frame that shows the
+    // first output does not also build it (a warm re-run's first output came later: measured).
+    const run = { live: null, batches: [] };
+    timeline = run;
+    const draw = () => {
+      if (timeline !== run || run.live || !timelineBox) return;
+      run.live = new LiveTimeline(timelineBox, { words: words.timeline, lang: language(), virtual });
+      for (const batch of run.batches.splice(0)) run.live.add(batch);
+    };
     const { id, done } = await client.run(
       { code: editor.text, filename: cell.dataset.snippet.split("/").pop(), virtual, seed, lang: language(), uid },
       (chunks) => view.append(chunks),
-      (batch) => live?.add(batch),
+      (batch) => {
+        if (run.live) run.live.add(batch);
+        else if (run.batches.push(batch) === 1) requestAnimationFrame(() => requestAnimationFrame(draw));
+      },
     );
     active = { cell, id, done };
     const result = await done;
     if (active?.id === id) active = null;
     view.render();
-    if (timeline === live) live?.finish(result.outcome?.timeline_html, result.outcome?.timeline_table);
+    if (timeline === run) {
+      draw();
+      run.live?.finish(result.outcome?.timeline_html, result.outcome?.timeline_table);
+    }
     finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
   }
 
@@ -166,7 +179,7 @@ function wire(cell) {
     editor.text = original;
     view.clear();
     if (timeline && referenceFigure) {
-      timeline.halt();
+      timeline.live?.halt();
       timeline = null;
       timelineBox.querySelector(".tl-figure").replaceWith(referenceFigure);
       timelineBox.querySelector("summary").textContent = referenceSummary;
