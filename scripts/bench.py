@@ -55,21 +55,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "bench"
 SITE = OUT / "site"
 BASELINE_DIR = ROOT / "bench"
 MKDOCS = ROOT / ".venv" / "bin" / "mkdocs"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOVER_MS = 300
 FIRST_PAGE = "gather/"
 FIRST_CELL = "gather/returns_a_future.py"

@@ -21,11 +21,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 CASES = [  # page, snippet, virtual clock
     ("batching/", "batching/semaphore_pool.py", False),
     ("batching/", "batching/chunks_wait_for_slowest.py", True),
@@ -93,7 +92,7 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         results = {case: [] for case in CASES}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             for _ in range(args.reps):
                 for case in CASES:
                     results[case].append(measure(browser, "http://127.0.0.1:%d/" % port, *case))
