@@ -1,17 +1,35 @@
-// Runs snippets under Pyodide in Node for the test suite: loads the pinned
-// runtime once, then answers one JSON request per stdin line with one JSON
-// report per stdout line ({file, seed, virtual} -> cellrun's Outcome).
+// Runs snippets under Pyodide in Node for the tests and the version matrix: loads
+// one pinned Pyodide package (argv: package name, cellrun wheel) once, then answers
+// one JSON request per stdin line with one JSON report per stdout line
+// ({file, seed, virtual} -> cellrun's Outcome). Real-time runs wait as the page's
+// worker does: a promise Python suspends on (JSPI), never Pyodide's WebLoop.
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { loadPyodide } from "pyodide";
 
-const [wheel] = process.argv.slice(2);
+const [pkg, wheel] = process.argv.slice(2);
+const { loadPyodide } = await import(pkg);
 const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {} });
 await pyodide.loadPackage(wheel, { messageCallback: () => {} });
+
+let wake = null;
+const pause = (seconds) =>
+  new Promise((resolve) => {
+    const timer = seconds == null ? null : setTimeout(() => settle(), seconds * 1000);
+    const settle = () => {
+      clearTimeout(timer);
+      wake = null;
+      resolve();
+    };
+    wake = settle;
+  });
+
 const runSource = pyodide.runPython(`
 import json, cellrun
-def run_source(source, filename, virtual, seed):
-    return json.dumps(cellrun.run_source(source, filename, virtual=virtual, seed=seed).as_dict())
+from cellrun.browser import host_waiter
+def run_source(source, filename, virtual, seed, pause, wake):
+    waiter = None if virtual else host_waiter(pause, wake, jspi=True)
+    outcome = cellrun.run_source(source, filename, virtual=virtual, seed=seed, waiter=waiter, trace=True)
+    return json.dumps(outcome.as_dict())
 run_source
 `);
 process.stdout.write(JSON.stringify({ ready: pyodide.version }) + "\n");
@@ -19,7 +37,7 @@ process.stdout.write(JSON.stringify({ ready: pyodide.version }) + "\n");
 for await (const line of createInterface({ input: process.stdin })) {
   const { file, seed = null, virtual = true } = JSON.parse(line);
   const source = await readFile(file, "utf8");
-  // runPythonAsync-free call: with JSPI, asyncio.run() inside blocks this call.
-  const report = await runSource.callPromising(source, file, virtual, seed);
+  // callPromising: the call may suspend (asyncio.run() waiting in real time), as in the page.
+  const report = await runSource.callPromising(source, file, virtual, seed ?? undefined, pause, () => wake?.());
   process.stdout.write(report + "\n");
 }

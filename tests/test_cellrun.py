@@ -143,74 +143,101 @@ if __name__ == "__main__":
 """
 
 
-def test_top_level_entry_points_become_awaits_without_touching_functions():
-    import ast
+def event_pause():
+    """A host pause for CPython: waits on an Event, so another thread can wake it (as Stop does in the page)."""
+    import threading
 
-    from cellrun.browser import await_entry_points
+    event = threading.Event()
 
-    source = "async def f():\n    asyncio.run(g())\nx = loop.run_until_complete(f())\nasyncio.run(f())\n"
-    tree = await_entry_points(ast.parse(source))
-    calls = [type(node.value).__name__ for node in tree.body[1:]]
-    assert calls == ["Await", "Await"]
-    assert isinstance(tree.body[0].body[0].value, ast.Call)  # inside a function: untouched
+    def pause(seconds):
+        event.wait(seconds)
+        event.clear()
+
+    return pause, event.set
 
 
-def test_the_no_jspi_path_runs_unmodified_code_on_the_callers_loop_and_cancels_leftovers():
+def test_every_loop_is_a_cell_loop_and_asyncio_run_leaves_none_behind():
+    source = (
+        "import asyncio\n"
+        "async def main():\n"
+        "    print(type(asyncio.get_running_loop()).__name__)\n"
+        "asyncio.run(main())\n"
+        "print(type(asyncio.new_event_loop()).__name__)\n"
+    )
+    for virtual in (True, False):
+        assert run_source(source, virtual=virtual).stdout == "CellLoop\nCellLoop\n"
+
+
+def test_the_page_path_runs_unmodified_code_and_cancels_leftovers():
     import json
 
     from cellrun.browser import Runs
 
-    async def host():
-        report = json.loads(await Runs().run_async(FOREVER, "forever.py"))
-        await asyncio.sleep(0)
-        return report, [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()]
-
-    report, left = asyncio.run(host())
+    pause, wake = event_pause()
+    report = json.loads(Runs().run(FOREVER, "forever.py", pause=pause, wake=wake))
     assert report["stdout"] == "main done\n" and report["exit_code"] == 0
-    assert left == []
+    # The timeline shows the loop as main() left it: tick still pending (then asyncio.run cancels it).
+    assert [row["outcome"] for row in report["timeline"]["tasks"]] == ["done", "pending"]
 
 
-def test_stop_cancels_a_run_in_progress():
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        ("async def main():\n    while True:\n        await asyncio.sleep(0.01)\nasyncio.run(main())\n", "CancelledError"),
+        ("time.sleep(60)\n", "KeyboardInterrupt"),
+        ("async def main():\n    time.sleep(60)\nasyncio.run(main())\n", "KeyboardInterrupt"),
+    ],
+    ids=["await-loop", "time-sleep", "time-sleep-in-a-task"],
+)
+def test_stop_ends_a_run_that_waits(body, error):
+    """Stop from outside the run, as the worker's message handler calls it while Python is paused."""
     import json
+    import threading
 
     from cellrun.browser import Runs
 
-    endless = "import asyncio\nasync def main():\n    while True:\n        await asyncio.sleep(0.01)\nasyncio.run(main())\n"
-
-    async def host():
-        runs = Runs()
-        run = asyncio.ensure_future(runs.run_async(endless, "endless.py"))
-        await asyncio.sleep(0.05)
-        assert runs.stop() >= 1
-        return json.loads(await run)
-
-    report = asyncio.run(host())
-    assert report["exception"]["type"] == "CancelledError"
+    runs = Runs()
+    pause, wake = event_pause()
+    stopper = threading.Timer(0.2, runs.stop)
+    stopper.start()
+    start = time.perf_counter()
+    report = json.loads(runs.run("import asyncio, time\n" + body, "endless.py", pause=pause, wake=wake))
+    assert time.perf_counter() - start < 5
+    assert report["exception"]["type"] == error
+    runs.stop()  # between runs: nothing to stop, nothing breaks
 
 
-def test_time_sleep_blocks_and_input_explains_itself():
+def test_a_real_time_run_prints_what_a_virtual_run_prints():
+    source = (
+        "import asyncio, time\n"
+        "async def tick(name, delay):\n"
+        "    await asyncio.sleep(delay)\n"
+        "    print(name, round(asyncio.get_running_loop().time() - start, 1))\n"
+        "async def main():\n"
+        "    await asyncio.gather(tick('b', 0.2), tick('a', 0.1))\n"
+        "    time.sleep(0.1)\n"
+        "    await tick('c', 0)\n"
+        "start = 0\n"
+        "loop = asyncio.new_event_loop()\n"
+        "start = loop.time()\n"
+        "loop.run_until_complete(main())\n"
+        "loop.close()\n"
+    )
+    virtual = run_source(source, virtual=True, trace=True)
+    real = run_source(source, trace=True)
+    assert virtual.stdout == real.stdout == "a 0.1\nb 0.2\nc 0.3\n"
+    outcomes = lambda run: [(row["name"], row["outcome"]) for row in run.timeline["tasks"]]  # noqa: E731
+    assert outcomes(real) == outcomes(virtual)
+
+
+def test_input_explains_itself():
     import json
 
-    from cellrun.browser import INPUT_MESSAGE, Runs, blocking_sleep
+    from cellrun.browser import INPUT_MESSAGE, Runs
 
-    waits = []
-    start = time.perf_counter()
-    blocking_sleep(lambda s: (waits.append(s), time.sleep(s)))(0.12)
-    assert time.perf_counter() - start >= 0.12 and max(waits) <= 0.05
-    start = time.perf_counter()
-    blocking_sleep()(0.05)  # busy loop
-    assert time.perf_counter() - start >= 0.05
-
-    report = json.loads(Runs().run("name = input('Name? ')\n", "ask.py"))
+    report = json.loads(Runs().run("name = input('Name? ')\n", "ask.py", virtual=True))
     assert report["stdout"] == "Name? "
     assert report["exception"] == {"type": "EOFError", "message": INPUT_MESSAGE}
-
-
-def test_a_real_time_run_uses_the_given_sleep():
-    calls = []
-    outcome = run_source("import time\ntime.sleep(2)\n", sleep=calls.append)
-    assert calls == [2] and outcome.exit_code == 0
-    assert time.sleep is not calls.append
 
 
 def test_json_reports_name_no_path_of_this_machine(tmp_path):

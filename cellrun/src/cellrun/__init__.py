@@ -1,6 +1,17 @@
 """Run guide snippets the same way on CPython and on Pyodide."""
 
-from .clock import Clock, VirtualClockLoop, cancel_leftover_tasks, fresh_loops
+from .loop import CellLoop, Clock, ClockWaiter, PausingWaiter, ThreadWaiter, cancel_leftover_tasks, fresh_loops
 from .runner import Outcome, run_file, run_source
 
-__all__ = ["Clock", "Outcome", "VirtualClockLoop", "cancel_leftover_tasks", "fresh_loops", "run_file", "run_source"]
+__all__ = [
+    "CellLoop",
+    "Clock",
+    "ClockWaiter",
+    "Outcome",
+    "PausingWaiter",
+    "ThreadWaiter",
+    "cancel_leftover_tasks",
+    "fresh_loops",
+    "run_file",
+    "run_source",
+]

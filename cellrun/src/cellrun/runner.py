@@ -6,24 +6,20 @@ worker (Pyodide), so all three see the same behaviour.
 
 from __future__ import annotations
 
-import ast
-import asyncio
 import contextlib
 import gc
-import inspect
 import io
 import linecache
 import os
 import random
 import sys
-import time
 import traceback
 import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional, Union
 
 from . import timeline as _timeline
-from .clock import Clock, fresh_loops
+from .loop import Clock, ClockWaiter, ThreadWaiter, fresh_loops
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 Sink = Callable[[str, str], None]
@@ -69,51 +65,27 @@ def run_source(
     seed: Optional[int] = None,
     sink: Optional[Sink] = None,
     trace: Union[bool, Callable[[dict], None]] = False,
-    sleep: Optional[Callable[[float], None]] = None,
+    waiter=None,
 ) -> Outcome:
     """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
 
-    With ``virtual`` the snippet runs on a virtual clock (sleeps cost nothing and
-    ``Outcome.virtual_time`` says how long it would have taken). ``seed`` seeds
-    ``random`` so that random sleeps repeat. ``trace`` (True, or a callback that
-    receives each event as it happens) records ``Outcome.timeline``. ``sleep``
-    stands in for ``time.sleep`` during a real-time run (the browser makes it block).
+    Every loop the code makes is a :class:`cellrun.loop.CellLoop`. With ``virtual`` it
+    runs on a virtual clock (sleeps cost nothing and ``Outcome.virtual_time`` says how
+    long it would have taken); else in real time, waiting with ``waiter`` (a
+    :class:`cellrun.loop.PausingWaiter` from a host that pauses; a ThreadWaiter by
+    default). ``seed`` seeds ``random`` so that random sleeps repeat. ``trace`` (True,
+    or a callback that receives each event as it happens) records ``Outcome.timeline``.
     """
-    with _session(source, filename, virtual, seed, sink, trace, sleep) as session:
+    clock = Clock() if virtual else None
+    waiter = ClockWaiter(clock) if clock else (waiter or ThreadWaiter())
+    with _session(source, filename, waiter, seed, sink, trace) as session:
         try:
             exec(compile(source, filename, "exec"), session.namespace)
         except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
             session.fail(error)
-    return session.outcome
-
-
-async def run_source_async(
-    source: str,
-    filename: str = "<snippet>",
-    *,
-    virtual: bool = False,
-    seed: Optional[int] = None,
-    sink: Optional[Sink] = None,
-    trace: Union[bool, Callable[[dict], None]] = False,
-    sleep: Optional[Callable[[float], None]] = None,
-    rewrite: Optional[Callable[[ast.Module], ast.Module]] = None,
-) -> Outcome:
-    """:func:`run_source` on the caller's running loop, with top-level ``await`` allowed.
-
-    For hosts that cannot block inside a running loop (a browser without JSPI):
-    ``rewrite`` may turn the blocking entry points into awaits first (see
-    :func:`cellrun.browser.await_entry_points`). Line numbers stay those of ``source``.
-    """
-    with _session(source, filename, virtual, seed, sink, trace, sleep) as session:
-        try:
-            tree = ast.parse(source, filename)
-            code = compile(rewrite(tree) if rewrite else tree, filename, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
-            result = eval(code, session.namespace)
-            if inspect.iscoroutine(result):
-                await result
-        except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
-            session.fail(error)
-    return session.outcome
+    outcome = session.outcome
+    outcome.virtual_time = clock.now if clock else None
+    return outcome
 
 
 class _Session:
@@ -132,23 +104,19 @@ class _Session:
 
 
 @contextlib.contextmanager
-def _session(source, filename, virtual, seed, sink, trace, sleep):
-    """Everything around executing the code: streams, warnings, loops, clock, seed, timeline."""
+def _session(source, filename, waiter, seed, sink, trace):
+    """Everything around executing the code: streams, warnings, loops, seed, timeline."""
     sink = sink or (lambda stream, text: None)
     out: list = []
     err: list = []
     outcome = Outcome()
-    clock = Clock() if virtual else None
     if seed is not None:
         random.seed(seed)
     tracer = None
     if trace:
-        started = time.monotonic()
-        now = (lambda: clock.now) if clock else (lambda: time.monotonic() - started)
-        tracer = _timeline.Tracer(now, bool(clock), filename, trace if callable(trace) else None)
-        host = asyncio.events._get_running_loop()
-        if host is not None:  # the browser runs real-time code on its own, always running loop
-            tracer.attach(host)
+        started = waiter.time()
+        virtual = isinstance(waiter, ClockWaiter)
+        tracer = _timeline.Tracer(lambda: waiter.time() - started, virtual, filename, trace if callable(trace) else None)
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
@@ -166,7 +134,7 @@ def _session(source, filename, virtual, seed, sink, trace, sleep):
 
     try:
         patches = tracer.patched() if tracer else contextlib.nullcontext()
-        with warnings.catch_warnings(), fresh_loops(clock, tracer, sleep), patches:
+        with warnings.catch_warnings(), fresh_loops(waiter, tracer), patches:
             warnings.simplefilter("default")
             warnings.showwarning = show
             yield session
@@ -177,7 +145,6 @@ def _session(source, filename, virtual, seed, sink, trace, sleep):
         sys.stdout, sys.stderr, warnings.showwarning = saved
     outcome.stdout = "".join(out)
     outcome.stderr = "".join(err)
-    outcome.virtual_time = clock.now if clock else None
     if tracer:
         tracer.detach()  # the run is over: drop the loops' wrappers (they and the loop refer to each other)
         outcome.timeline = tracer.timeline()
