@@ -43,7 +43,10 @@ LABELS = {
         "Hover over a mark for its message, or follow its number to the notes below.",
         "notes": "Messages",
         "missing": "Not measured (interpreter not found): {names}.",
-        "pyodide": "Pyodide, in the browser and in Node",
+        "pyodide": "this CPython's asyncio compiled to WebAssembly, run in Node on the same event loop as "
+        "every column (no native build of this version on the measuring machine)",
+        "preview": "preview: a release candidate, not yet a final release",
+        "preview_tag": "preview",
         "comma": ", ",
     },
     "zh": {
@@ -62,7 +65,10 @@ LABELS = {
         "鼠标悬停在符号上可看到消息，也可以点击编号查看表格下方的注释。",
         "notes": "消息",
         "missing": "未测量（本机没有该解释器）：{names}。",
-        "pyodide": "Pyodide，在浏览器和 Node 中运行",
+        "pyodide": "该版本 CPython 的 asyncio 编译为 WebAssembly，在 Node 中运行，"
+        "事件循环与其他各列相同（测量所用的机器上没有该版本的原生构建）",
+        "preview": "预览：候选发布版，还不是正式版本",
+        "preview_tag": "预览",
         "comma": "，",
     },
 }
@@ -170,14 +176,20 @@ def render(data: dict, language: str) -> str:
 
 
 def _column_label(column: dict) -> str:
-    return column["python"] + (" (Pyodide)" if column["key"] == "pyodide" else "")
+    return column["python"] + (" (Pyodide)" if column.get("pyodide") else "")
 
 
 def _column_header(column: dict, text: dict) -> str:
-    title = column["interpreter"] + (" — " + text["pyodide"] if column["key"] == "pyodide" else "")
+    """The Python version, then the exact build measured (visible, not only on hover)."""
+    title = column["interpreter"]
+    if column.get("pyodide"):
+        title += " — " + text["pyodide"]
+    if column.get("preview"):
+        title += " — " + text["preview"]
     label = escape(column["python"])
-    if column["key"] == "pyodide":
-        label += "<br><small>Pyodide</small>"
+    if column.get("preview"):
+        label += ' <span class="vm-tag">%s</span>' % escape(text["preview_tag"])
+    label += "<br><small>%s</small>" % escape(column["interpreter"])
     return '<th scope="col" title="%s">%s</th>' % (escape(title), label)
 
 

@@ -2,8 +2,10 @@
 
 Shared by the test suite (tests/harness.py re-exports this module) and the
 version matrix (scripts/matrix.py). Every CPython in scripts/pythons.py runs
-``python -m cellrun --json`` on the snippet file itself; Pyodide runs it
-through tests/pyodide_host.mjs in Node, loaded once per process.
+``python -m cellrun --json`` on the snippet file itself; each pinned Pyodide
+(package.json: ``pyodide`` and the alias ``pyodide-315``) runs it through
+tests/pyodide_host.mjs in Node, loaded once per process, on cellrun's loop as
+every CPython does: a Pyodide column is its CPython's asyncio in WebAssembly.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ SNIPPETS = ROOT / "snippets"
 sys.path.insert(0, str(ROOT / "scripts"))
 import pythons  # noqa: E402
 
-PYODIDE_VERSION = (3, 14)
+PACKAGE_JSON = ROOT / "package.json"
 
 
 def report(data: dict) -> SimpleNamespace:
@@ -34,26 +36,28 @@ def report(data: dict) -> SimpleNamespace:
 
 @dataclass
 class Interpreter:
-    name: str
+    name: str  # "3.12", or "pyodide-3.14"
     version: tuple
     executable: str | None = None
     _cache: dict = field(default_factory=dict, repr=False)
+    pyodide = False
 
     def at_least(self, major: int, minor: int) -> bool:
         return self.version >= (major, minor)
 
-    def run(self, snippet: str, seed: int | None = 0, virtual: bool = True) -> SimpleNamespace:
+    def run(self, snippet: str, seed: int | None = 0, virtual: bool = True, trace: bool = False) -> SimpleNamespace:
         """Run ``snippets/<snippet>`` (cached per arguments: each test reads, none writes)."""
-        key = (snippet, seed, virtual)
+        key = (snippet, seed, virtual, trace)
         if key not in self._cache:
             path = SNIPPETS / snippet
             assert path.is_file(), "no snippet %s" % path
-            self._cache[key] = report(self._execute(path, seed, virtual))
+            self._cache[key] = report(self._execute(path, seed, virtual, trace))
         return self._cache[key]
 
-    def _execute(self, path: Path, seed, virtual) -> dict:
+    def _execute(self, path: Path, seed, virtual, trace) -> dict:
         command = [self.executable, "-m", "cellrun", "--json", str(path)]
         command += ["--virtual"] if virtual else []
+        command += ["--trace"] if trace else []
         command += ["--seed", str(seed)] if seed is not None else []
         env = dict(os.environ, PYTHONPATH=str(ROOT / "cellrun" / "src"), PYTHONDONTWRITEBYTECODE="1")
         done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
@@ -61,35 +65,52 @@ class Interpreter:
         return json.loads(done.stdout)
 
 
+def pyodide_packages() -> dict:
+    """{npm package name: Python (3, minor)} for every Pyodide package.json pins, e.g. {"pyodide": (3, 14)}."""
+    pinned = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]
+    found = {}
+    for name, spec in pinned.items():
+        version = spec.split("@")[-1] if spec.startswith("npm:pyodide@") else spec if name == "pyodide" else None
+        if version:
+            release = int(version.split(".")[0])  # 314.0.7 ships CPython 3.14
+            found[name] = (release // 100, release % 100)
+    return found
+
+
 class PyodideInterpreter(Interpreter):
-    """Pyodide in Node: one process, one request per line, one request at a time."""
+    """One pinned Pyodide in Node: one process, one request per line, one request at a time."""
 
-    _process = None
-    _lock = threading.Lock()
+    pyodide = True
 
-    @staticmethod
-    def missing_parts() -> list:
-        """What is needed to start Pyodide and is not there (empty when it can run)."""
+    def __init__(self, package: str, version: tuple) -> None:
+        super().__init__("pyodide-%d.%d" % version, version)
+        self.package = package
+        self._process = None
+        self._lock = threading.Lock()
+        self.python = None  # the CPython release inside, e.g. "3.14.2", once started
+
+    def missing_parts(self) -> list:
+        """What is needed to start this Pyodide and is not there (empty when it can run)."""
         parts = []
         if not shutil.which("node"):
             parts.append("node")
-        if not (ROOT / "node_modules" / "pyodide" / "package.json").is_file():
-            parts.append("node_modules/pyodide (npm ci)")
+        if not (ROOT / "node_modules" / self.package / "package.json").is_file():
+            parts.append("node_modules/%s (npm ci)" % self.package)
         if not list((ROOT / "build" / "wheels").glob("cellrun-*.whl")):
             parts.append("build/wheels/cellrun-*.whl (make setup)")
         return parts
 
-    @staticmethod
-    def release() -> str:
+    def release(self) -> str:
         """The pinned Pyodide release, e.g. "314.0.7"."""
-        package = ROOT / "node_modules" / "pyodide" / "package.json"
+        package = ROOT / "node_modules" / self.package / "package.json"
         return json.loads(package.read_text(encoding="utf-8"))["version"]
 
     def _start(self):
         wheels = sorted((ROOT / "build" / "wheels").glob("cellrun-*.whl"))
         assert wheels, "no cellrun wheel in build/wheels: run `make setup`"
+        host = ROOT / "tests" / "pyodide_host.mjs"
         self._process = subprocess.Popen(
-            ["node", "--experimental-wasm-stack-switching", str(ROOT / "tests" / "pyodide_host.mjs"), str(wheels[-1])],
+            ["node", "--experimental-wasm-stack-switching", str(host), self.package, str(wheels[-1])],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -97,12 +118,19 @@ class PyodideInterpreter(Interpreter):
         )
         ready = json.loads(self._process.stdout.readline())
         assert ready.get("ready"), ready
+        self.python = ready["python"]
 
-    def _execute(self, path: Path, seed, virtual) -> dict:
+    def started(self) -> "PyodideInterpreter":
         with self._lock:
             if self._process is None:
                 self._start()
-            request = {"file": str(path.relative_to(ROOT)), "seed": seed, "virtual": virtual}
+        return self
+
+    def _execute(self, path: Path, seed, virtual, trace) -> dict:
+        with self._lock:
+            if self._process is None:
+                self._start()
+            request = {"file": str(path.relative_to(ROOT)), "seed": seed, "virtual": virtual, "trace": trace}
             self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
             line = self._process.stdout.readline()
@@ -118,12 +146,23 @@ class PyodideInterpreter(Interpreter):
 
 @functools.lru_cache(maxsize=None)
 def interpreters() -> dict:
-    """{"3.8": Interpreter or None, ..., "pyodide": Interpreter}."""
+    """{"3.8": Interpreter or None, ..., "pyodide-3.14": PyodideInterpreter, ...}.
+
+    3.8 to 3.13 are always listed (None when not installed); a native 3.14 or newer only
+    when installed: those versions are measured through Pyodide here.
+    """
     found = {}
     for version, path in pythons.find_all().items():
-        if version == "3.14" and not path:
-            continue  # 3.14 is covered by Pyodide; a local CPython 3.14 is used when present
         major, minor = map(int, version.split("."))
-        found[version] = Interpreter(version, (major, minor), path) if path else None
-    found["pyodide"] = PyodideInterpreter("pyodide", PYODIDE_VERSION)
+        if path:
+            found[version] = Interpreter(version, (major, minor), path)
+        elif minor < 14:
+            found[version] = None
+    for package, version in sorted(pyodide_packages().items(), key=lambda item: item[1]):
+        interpreter = PyodideInterpreter(package, version)
+        found[interpreter.name] = interpreter
     return found
+
+
+def pyodides() -> list:
+    return [i for i in interpreters().values() if i is not None and i.pyodide]

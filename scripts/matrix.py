@@ -31,12 +31,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from interpreters import ROOT, SNIPPETS, PyodideInterpreter, interpreters  # noqa: E402
+from interpreters import ROOT, SNIPPETS, interpreters  # noqa: E402
 
 DATA = ROOT / "data" / "version_matrix.json"
-# One column per Python the guide covers; 3.14 is the one Pyodide runs (browser and Node).
-COLUMNS = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide"]
-PYTHON_OF = {key: ("3.14" if key == "pyodide" else key) for key in COLUMNS}
 RUN = {"virtual": True, "seed": 0, "warnings": "default"}
 
 
@@ -114,63 +111,87 @@ def summarize(outcome) -> dict:
     }
 
 
+def columns() -> list:
+    """The column keys, in table order: "3.8" ... "3.13", native "3.14"+ if installed, "pyodide-3.14" ..."""
+    return list(interpreters())
+
+
+def python_of(key: str) -> str:
+    """The Python a column measures: "3.12" -> "3.12", "pyodide-3.14" -> "3.14"."""
+    return key.split("-")[-1]
+
+
+def version_of(key: str) -> tuple:
+    return tuple(int(part) for part in python_of(key).split("."))
+
+
 def available() -> tuple:
     """({column: Interpreter} for those found, [{key, python, reason}] for those missing)."""
     found, missing = {}, []
-    everything = interpreters()
-    for key in COLUMNS:
-        interpreter = everything.get(key)
+    for key, interpreter in interpreters().items():
         reason = None
-        if key == "pyodide":
-            parts = PyodideInterpreter.missing_parts()
-            if parts:
-                reason = "missing: " + ", ".join(parts)
-        elif interpreter is None:
+        if interpreter is None:
             reason = "no python%s on PATH or in pyenv" % key
+        elif interpreter.pyodide and interpreter.missing_parts():
+            reason = "missing: " + ", ".join(interpreter.missing_parts())
         if reason:
-            missing.append({"key": key, "python": PYTHON_OF[key], "reason": reason})
+            missing.append({"key": key, "python": python_of(key), "reason": reason})
         else:
             found[key] = interpreter
     return found, missing
 
 
 def measure(found: dict, snippets: list, jobs: int = 3) -> dict:
-    """{column: {snippet: summary}}: CPython runs in a small thread pool, Pyodide one at a time beside it."""
+    """{column: {snippet: summary}}: CPython runs in a small thread pool, each Pyodide one at a time beside it."""
     results = {key: {} for key in found}
 
     def run(key, snippet):
         outcome = found[key].run(snippet, seed=RUN["seed"], virtual=RUN["virtual"])
         results[key][snippet] = summarize(outcome)
 
-    with ThreadPoolExecutor(max_workers=1) as pyodide, ThreadPoolExecutor(max_workers=jobs) as cpython:
-        futures = [
-            (pyodide if key == "pyodide" else cpython).submit(run, key, snippet)
-            for key in found
-            for snippet in snippets
-        ]
+    pools = {key: ThreadPoolExecutor(max_workers=1) for key in found if found[key].pyodide}
+    with ThreadPoolExecutor(max_workers=jobs) as cpython:
+        futures = [pools.get(key, cpython).submit(run, key, snippet) for key in found for snippet in snippets]
         for future in futures:
             future.result()
+    for pool in pools.values():
+        pool.shutdown()
     return results
 
 
-def describe(key: str, interpreter) -> str:
-    """Which build was measured, e.g. "CPython 3.12.1" or "Pyodide 314.0.7"."""
-    if key == "pyodide":
-        return "Pyodide %s" % PyodideInterpreter.release()
+def python_release(interpreter) -> str:
+    """The exact CPython measured, e.g. "3.12.1" (inside Pyodide too: "3.15.0rc1")."""
+    if interpreter.pyodide:
+        return interpreter.started().python
     done = subprocess.run(
         [interpreter.executable, "-c", "import platform; print(platform.python_version())"],
         capture_output=True,
         text=True,
         timeout=30,
     )
-    return "CPython %s" % done.stdout.strip()
+    return done.stdout.strip()
+
+
+def describe(key: str, interpreter) -> dict:
+    """A column's labels: which build was measured, and whether that CPython is a pre-release."""
+    release = python_release(interpreter)
+    text = "CPython %s" % release
+    if interpreter.pyodide:
+        text = "Pyodide %s (CPython %s)" % (interpreter.release(), release)
+    return {
+        "key": key,
+        "python": python_of(key),
+        "interpreter": text,
+        "pyodide": interpreter.pyodide,
+        "preview": bool(re.search(r"(a|b|rc)\d+$", release)),
+    }
 
 
 def build(jobs: int = 3) -> dict:
     snippets = snippet_paths()
     found, missing = available()
     results = measure(found, snippets, jobs)
-    columns = [{"key": key, "python": PYTHON_OF[key], "interpreter": describe(key, found[key])} for key in found]
+    columns = [describe(key, found[key]) for key in found]
     rows = rows_for(snippets)
     for row in rows:
         row["results"] = {key: results[key][row["snippet"]] for key in found}
@@ -196,12 +217,14 @@ def main() -> int:
     try:
         data = build(args.jobs)
     finally:
-        interpreters()["pyodide"].close()
+        for interpreter in interpreters().values():
+            if interpreter is not None and interpreter.pyodide:
+                interpreter.close()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(dump(data), encoding="utf-8")
     marks = {"ok": "✓", "warning": "⚠", "error": "✗"}
     width = max([len(row["snippet"]) for row in data["rows"]] + [7])
-    print("%-*s  %s" % (width, "snippet", " ".join("%-4s" % PYTHON_OF[c["key"]][2:] for c in data["columns"])))
+    print("%-*s  %s" % (width, "snippet", " ".join("%-4s" % python_of(c["key"])[2:] for c in data["columns"])))
     for row in data["rows"]:
         cells = " ".join("%-4s" % marks[row["results"][c["key"]]["status"]] for c in data["columns"])
         print("%-*s  %s" % (width, row["snippet"], cells))

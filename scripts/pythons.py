@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 
-MINORS = range(8, 15)
+MINORS = range(8, 16)  # 3.14 and 3.15 when installed natively (else measured through Pyodide)
 
 
 def _version_of(executable):

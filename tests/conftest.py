@@ -1,8 +1,8 @@
-"""Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and Pyodide)."""
+"""Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and each pinned Pyodide)."""
 
 import pytest
 
-from harness import interpreters
+from harness import interpreters, pyodides
 
 
 def pytest_generate_tests(metafunc):
@@ -19,5 +19,5 @@ def python(request):
 
 
 def pytest_sessionfinish(session):
-    pyodide = interpreters()["pyodide"]
-    pyodide.close()
+    for pyodide in pyodides():
+        pyodide.close()

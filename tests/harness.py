@@ -13,12 +13,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from interpreters import (  # noqa: E402,F401
-    PYODIDE_VERSION,
     ROOT,
     SNIPPETS,
     Interpreter,
     PyodideInterpreter,
     interpreters,
+    pyodide_packages,
+    pyodides,
     pythons,
     report,
 )

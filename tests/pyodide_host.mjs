@@ -1,7 +1,7 @@
 // Runs snippets under Pyodide in Node for the tests and the version matrix: loads
 // one pinned Pyodide package (argv: package name, cellrun wheel) once, then answers
 // one JSON request per stdin line with one JSON report per stdout line
-// ({file, seed, virtual} -> cellrun's Outcome). Real-time runs wait as the page's
+// ({file, seed, virtual, trace} -> cellrun's Outcome). Real-time runs wait as the page's
 // worker does: a promise Python suspends on (JSPI), never Pyodide's WebLoop.
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
@@ -26,18 +26,19 @@ const pause = (seconds) =>
 const runSource = pyodide.runPython(`
 import json, cellrun
 from cellrun.browser import host_waiter
-def run_source(source, filename, virtual, seed, pause, wake):
+def run_source(source, filename, virtual, seed, trace, pause, wake):
     waiter = None if virtual else host_waiter(pause, wake, jspi=True)
-    outcome = cellrun.run_source(source, filename, virtual=virtual, seed=seed, waiter=waiter, trace=True)
+    outcome = cellrun.run_source(source, filename, virtual=virtual, seed=seed, waiter=waiter, trace=trace)
     return json.dumps(outcome.as_dict())
 run_source
 `);
-process.stdout.write(JSON.stringify({ ready: pyodide.version }) + "\n");
+const python = pyodide.runPython("import platform\nplatform.python_version()");
+process.stdout.write(JSON.stringify({ ready: pyodide.version, python }) + "\n");
 
 for await (const line of createInterface({ input: process.stdin })) {
-  const { file, seed = null, virtual = true } = JSON.parse(line);
+  const { file, seed = null, virtual = true, trace = false } = JSON.parse(line);
   const source = await readFile(file, "utf8");
   // callPromising: the call may suspend (asyncio.run() waiting in real time), as in the page.
-  const report = await runSource.callPromising(source, file, virtual, seed ?? undefined, pause, () => wake?.());
+  const report = await runSource.callPromising(source, file, virtual, seed ?? undefined, trace, pause, () => wake?.());
   process.stdout.write(report + "\n");
 }

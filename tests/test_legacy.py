@@ -13,6 +13,7 @@ from claims import assert_claims_hold, claims, claims_by_snippet
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
+NO_CURRENT_LOOP = {"type": "RuntimeError", "message": "There is no current event loop in thread 'MainThread'."}
 GROUPS = [
     [f"group 1.{i}" for i in range(1, 6)],
     [f"group 2.{i}" for i in range(1, 4)],
@@ -45,9 +46,12 @@ def printed_results(out):
 
 def test_gather_groups_legacy(python):
     out = python.run("legacy/gather_groups_legacy.py")
+    if python.at_least(3, 14):
+        assert out.exception == NO_CURRENT_LOOP and out.lines == []
+        return
     assert out.exception is None
     assert printed_results(out) == GROUPS
-    if python.name != "pyodide" and python.at_least(3, 12):
+    if python.at_least(3, 12):
         [warning] = out.warnings
         assert (warning["category"], warning["message"]) == ("DeprecationWarning", "There is no current event loop")
         assert warning["line"] == 17  # loop = asyncio.get_event_loop()
@@ -64,7 +68,7 @@ def test_gather_groups_rewrites_print_the_same_results(python, snippet):
     assert out.exception is None and out.warnings == []
     assert printed_results(out) == GROUPS
     # As long as the slowest coroutine: the same seed gives the same sleeps as the legacy run.
-    if python.name != "pyodide":  # there the legacy file runs on the real-time WebLoop
+    if not python.at_least(3, 14):  # there the legacy file stops before its sleeps
         assert out.virtual_time == pytest.approx(python.run("legacy/gather_groups_legacy.py").virtual_time)
     assert 1 <= out.virtual_time <= 3
 
@@ -75,7 +79,10 @@ def test_gather_groups_rewrites_print_the_same_results(python, snippet):
 def test_wait_three_steps_legacy(python):
     out = python.run("legacy/wait_three_steps_legacy.py")
     wait_warnings = [w for w in out.warnings if "asyncio.wait()" in w["message"]]
-    if python.at_least(3, 11):
+    if python.at_least(3, 14):  # stops at get_event_loop(), before printing anything
+        assert out.exception == NO_CURRENT_LOOP
+        assert out.lines == [] and out.warnings == []
+    elif python.at_least(3, 11):
         assert out.exception == {"type": "TypeError", "message": "Passing coroutines is forbidden, use tasks explicitly."}
         assert out.lines == ["Get first result:"]
         assert wait_warnings == []
@@ -142,9 +149,9 @@ def test_batching_modern_handles_every_account(python):
 
 def test_get_event_loop_after_close(python):
     out = python.run("legacy/get_event_loop_after_close.py")
-    if python.name == "pyodide":
-        assert out.lines == ["first run: 42", "same loop: True", "closed: False", "second run: 42"]
-        assert out.exception is None and out.warnings == []
+    if python.at_least(3, 14):
+        assert out.exception == NO_CURRENT_LOOP
+        assert out.lines == [] and out.warnings == []
         return
     assert out.lines == ["first run: 42", "same loop: True", "closed: True"]
     assert out.exception == {"type": "RuntimeError", "message": "Event loop is closed"}
@@ -154,8 +161,12 @@ def test_get_event_loop_after_close(python):
     assert (module_level in categories) == python.at_least(3, 12)
 
 
-def test_get_event_loop_at_module_level_warns_on_312_and_313_only(python):
-    for snippet in ["legacy/gather_groups_legacy.py", "legacy/get_event_loop_after_close.py"]:
+LEGACY_LOOPS = ["legacy/gather_groups_legacy.py", "legacy/get_event_loop_after_close.py", "legacy/wait_three_steps_legacy.py"]
+
+
+def test_get_event_loop_at_module_level_warns_on_312_and_313_and_raises_from_314(python):
+    for snippet in LEGACY_LOOPS:
         out = python.run(snippet)
         warned = any(w["message"] == "There is no current event loop" for w in out.warnings)
-        assert warned == (python.name != "pyodide" and python.at_least(3, 12)), snippet
+        assert warned == (python.version in ((3, 12), (3, 13))), snippet
+        assert (out.exception == NO_CURRENT_LOOP) == python.at_least(3, 14), snippet

@@ -5,7 +5,6 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 
@@ -190,7 +189,7 @@ def test_the_committed_timelines_are_fresh():
     assert report["seed"] == 0 and report["virtual"] is True and report["timeline"]["clock"] == "virtual"
 
 
-CPYTHONS = [v for v, i in interpreters().items() if v != "pyodide"]
+CPYTHONS = [v for v, i in interpreters().items() if not v.startswith("pyodide")]
 
 
 @pytest.mark.parametrize("version", CPYTHONS)

@@ -1,10 +1,7 @@
 """The version matrix (data/version_matrix.json) is fresh, and the pages' version claims agree with it.
 
-Claims are ``<span data-claim="SNIPPET OUTCOME RANGE">`` in docs/*.md:
-OUTCOME is ``ok`` (exit 0, no warning), ``warning:Category`` (a warning of that
-category was shown, whether or not the run then failed) or ``error:ExceptionType``;
-RANGE is ``3.11+``, ``3.8-3.10``, ``3.12`` or ``pyodide`` (``3.14`` means Pyodide).
-A claim holds when its outcome holds on every measured version inside its range.
+The claim grammar is tests/claims.py's. A claim holds when its outcome holds on every
+measured column inside its range (native and Pyodide columns of the same Python alike).
 """
 
 from __future__ import annotations
@@ -18,14 +15,12 @@ from html.parser import HTMLParser
 
 import pytest
 
+from claims import claims_in, covers, parse
 from harness import ROOT
 
 import matrix  # scripts/, put on sys.path by harness
 
 DOCS = ROOT / "docs"
-CLAIM = re.compile(r"""data-claim=(["'])(.*?)\1""", re.S)
-GRAMMAR = re.compile(r"^(?P<snippet>\S+\.py) (?P<outcome>ok|warning:\w+|error:\w+) (?P<range>\S+)$")
-VERSION_OF = {key: (3, 14) if key == "pyodide" else tuple(map(int, key.split("."))) for key in matrix.COLUMNS}
 
 
 def committed() -> dict:
@@ -40,7 +35,10 @@ def test_data_file_is_written_the_way_make_matrix_writes_it():
     assert matrix.DATA.read_text(encoding="utf-8") == matrix.dump(data), "reformatted by hand? run `make matrix`"
     assert data["run"] == matrix.RUN
     keys = [column["key"] for column in data["columns"]] + [gap["key"] for gap in data["missing"]]
-    assert sorted(keys, key=matrix.COLUMNS.index) == matrix.COLUMNS, "every column measured or listed as missing"
+    assert sorted(keys, key=matrix.columns().index) == matrix.columns(), "every column measured or listed as missing"
+    for column in data["columns"]:
+        assert column["python"] == matrix.python_of(column["key"])
+        assert column["interpreter"].startswith("Pyodide " if column["pyodide"] else "CPython "), column
 
 
 def test_one_row_per_snippet():
@@ -59,11 +57,11 @@ def fresh():
     return matrix.measure(found, matrix.snippet_paths()), {gap["key"]: gap["reason"] for gap in missing}
 
 
-@pytest.mark.parametrize("key", matrix.COLUMNS)
+@pytest.mark.parametrize("key", matrix.columns())
 def test_committed_results_equal_a_fresh_run(key, fresh):
     results, missing = fresh
     if key in missing:
-        pytest.skip("Python %s (%s) is not available here: %s" % (matrix.PYTHON_OF[key], key, missing[key]))
+        pytest.skip("Python %s (%s) is not available here: %s" % (matrix.python_of(key), key, missing[key]))
     data = committed()
     assert key in [column["key"] for column in data["columns"]], "%s is available but not in the data: run `make matrix`" % key
     stale = []
@@ -107,31 +105,15 @@ def test_row_ids():
 # --- claims in the pages -----------------------------------------------------------
 
 
-def claims_in(page) -> list:
-    return [match.group(2).strip() for match in CLAIM.finditer(page.read_text(encoding="utf-8"))]
-
-
 def all_claims() -> list:
     return [(page.name, claim) for page in sorted(DOCS.glob("*.md")) for claim in claims_in(page)]
 
 
-def columns_in(span: str) -> list:
-    """The matrix columns a RANGE covers (raises ValueError when it is not one of the grammar's forms)."""
-    if span in ("pyodide", "3.14"):
-        return ["pyodide"]
-    low = high = None
-    if re.fullmatch(r"3\.\d+\+", span):
-        low, high = (3, int(span[2:-1])), (99, 0)
-    elif re.fullmatch(r"3\.\d+-3\.\d+", span):
-        first, last = span.split("-")
-        low, high = (3, int(first[2:])), (3, int(last[2:]))
-    elif re.fullmatch(r"3\.\d+", span):
-        low = high = (3, int(span[2:]))
-    else:
-        raise ValueError("range %r is not 3.X+, 3.X-3.Y, 3.X or pyodide" % span)
-    covered = [key for key in matrix.COLUMNS if low <= VERSION_OF[key] <= high]
+def columns_in(span: str, keys: list) -> list:
+    """The columns among ``keys`` a RANGE covers (ValueError when it covers none of them)."""
+    covered = [key for key in keys if covers(span, matrix.version_of(key))]
     if not covered:
-        raise ValueError("range %r covers no version of the matrix (%s)" % (span, ", ".join(matrix.COLUMNS)))
+        raise ValueError("range %r covers no column of the matrix (%s)" % (span, ", ".join(keys)))
     return covered
 
 
@@ -153,17 +135,16 @@ def shown(result: dict) -> str:
 
 def check_claim(claim: str, data: dict) -> list:
     """Why the claim does not hold ([] when it does); raises ValueError when it is malformed."""
-    parsed = GRAMMAR.match(claim)
-    if not parsed:
-        raise ValueError("not 'SNIPPET OUTCOME RANGE'")
+    snippet, expected, span = parse(claim)
     rows = {row["snippet"]: row for row in data["rows"]}
-    if parsed["snippet"] not in rows:
-        return ["no snippet %s in the matrix" % parsed["snippet"]]
-    results = rows[parsed["snippet"]]["results"]
+    if snippet not in rows:
+        return ["no snippet %s in the matrix" % snippet]
+    results = rows[snippet]["results"]
+    keys = [column["key"] for column in data["columns"]]
     return [
-        "on %s it %s" % (matrix.PYTHON_OF[key] + (" (Pyodide)" if key == "pyodide" else ""), shown(results[key]))
-        for key in columns_in(parsed["range"])
-        if key in results and not holds(parsed["outcome"], results[key])
+        "on %s it %s" % (matrix.python_of(key) + (" (Pyodide)" if key.startswith("pyodide") else ""), shown(results[key]))
+        for key in columns_in(span, keys)
+        if not holds(expected, results[key])
     ]
 
 
@@ -174,9 +155,6 @@ def test_claim_agrees_with_the_matrix(page, claim):
         problems = check_claim(claim, data)
     except ValueError as error:
         pytest.fail("docs/%s: malformed claim %r: %s" % (page, claim, error))
-    measured = [key for key in columns_in(claim.split()[-1]) if key in [c["key"] for c in data["columns"]]]
-    if not measured:
-        pytest.skip("docs/%s: %r: no version in its range was measured" % (page, claim))
     assert not problems, "docs/%s: claim %r does not hold: %s" % (page, claim, "; ".join(problems))
 
 
@@ -199,20 +177,22 @@ def test_twins_carry_the_same_claims(page):
 
 
 def test_the_checker_catches_a_wrong_claim():
+    keys = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "pyodide-3.14", "pyodide-3.15"]
+    fails = lambda key: matrix.version_of(key) >= (3, 11)  # noqa: E731
     data = {
-        "columns": [{"key": key} for key in matrix.COLUMNS],
+        "columns": [{"key": key} for key in keys],
         "rows": [
             {
                 "snippet": "legacy/x_legacy.py",
                 "results": {
                     key: {
-                        "status": "error" if VERSION_OF[key] >= (3, 11) else "ok",
-                        "exit_code": 1 if VERSION_OF[key] >= (3, 11) else 0,
-                        "exception": {"type": "TypeError", "message": "no"} if VERSION_OF[key] >= (3, 11) else None,
+                        "status": "error" if fails(key) else "ok",
+                        "exit_code": 1 if fails(key) else 0,
+                        "exception": {"type": "TypeError", "message": "no"} if fails(key) else None,
                         "warnings": [],
                         "output_lines": 0,
                     }
-                    for key in matrix.COLUMNS
+                    for key in keys
                 },
             }
         ],
@@ -220,10 +200,12 @@ def test_the_checker_catches_a_wrong_claim():
     assert check_claim("legacy/x_legacy.py error:TypeError 3.11+", data) == []
     assert check_claim("legacy/x_legacy.py ok 3.8-3.10", data) == []
     assert check_claim("legacy/x_legacy.py error:TypeError 3.14", data) == []
-    assert len(check_claim("legacy/x_legacy.py ok 3.10+", data)) == 4
+    assert len(check_claim("legacy/x_legacy.py ok 3.10+", data)) == 5
+    assert check_claim("legacy/x_legacy.py ok 3.15", data) == ["on 3.15 (Pyodide) it error (TypeError: no)"]
     assert check_claim("legacy/x_legacy.py error:TypeError 3.10", data) == ["on 3.10 it ok (no message)"]
     assert check_claim("legacy/missing.py ok 3.8", data) == ["no snippet legacy/missing.py in the matrix"]
-    for malformed in ("legacy/x_legacy.py fine 3.8", "legacy/x_legacy.py ok 3.7", "legacy/x_legacy.py ok 3.8 to 3.9"):
+    for malformed in ("legacy/x_legacy.py fine 3.8", "legacy/x_legacy.py ok 3.7", "legacy/x_legacy.py ok 3.8 to 3.9",
+                      "legacy/x_legacy.py ok pyodide"):
         with pytest.raises(ValueError):
             check_claim(malformed, data)
 

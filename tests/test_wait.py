@@ -5,9 +5,9 @@ import re
 from pathlib import Path
 
 import pytest
+from claims import claims, covers, outcome
 
 PAGES = [Path(__file__).resolve().parent.parent / "docs" / name for name in ("wait.md", "wait.zh.md")]
-CLAIM = re.compile(r'<span data-claim="([^"]+)">')
 
 SEEDS = [0, 1, 2]
 NOTHING_LEFT_AFTER_STEP_2 = 223  # every sleep ends within the two-second step
@@ -129,34 +129,13 @@ def test_three_steps(python, seed):
 # ------------------------------------------------------------- version claims
 
 
-def claims(page):
-    return sorted(tuple(text.split()) for text in CLAIM.findall(page.read_text(encoding="utf-8")))
-
-
-def covers(python, span):
-    """RANGE is `3.8`, `3.9-3.10` or `3.11+` here; Pyodide counts as 3.14."""
-    if span.endswith("+"):
-        return python.version >= tuple(map(int, span[:-1].split(".")))
-    low, _, high = span.partition("-")
-    if python.name == "pyodide":
-        return False
-    return tuple(map(int, low.split("."))) <= python.version <= tuple(map(int, (high or low).split(".")))
-
-
-def outcome(out):
-    if out.exception:
-        return "error:" + out.exception["type"]
-    categories = sorted({w["category"] for w in out.warnings})
-    return "warning:" + ",".join(categories) if categories else "ok"
-
-
 def test_the_twins_make_the_same_claims():
     english, chinese = (claims(page) for page in PAGES)
     assert english and english == chinese
 
 
 def test_each_claim_holds_and_exactly_one_covers_each_interpreter(python):
-    matching = [claim for claim in claims(PAGES[0]) if covers(python, claim[2])]
+    matching = [claim for claim in claims(PAGES[0]) if covers(claim[2], python.version)]
     assert len(matching) == 1, matching
     [(snippet, expected, _)] = matching
     assert outcome(python.run(snippet)) == expected

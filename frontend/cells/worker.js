@@ -1,6 +1,8 @@
 // The module worker: loads the pinned Pyodide from this site and runs cells with
 // cellrun.browser, streaming their output back. One per page session.
 //
+// Every run is on cellrun's loop (CPython's BaseEventLoop), never on Pyodide's WebLoop.
+//
 // Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed, lang, uid} {type:"stop", id}
 // Messages out: {type:"progress", step, of, what} {type:"ready", version, jspi} {type:"failed", message}
 //               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
@@ -14,15 +16,37 @@ const FLUSH_MS = 30;
 const TRACE_MS = 50; // timeline events go out at this pace while the run awaits
 
 const jspi = typeof WebAssembly === "object" && typeof WebAssembly.Suspending === "function";
-// time.sleep() blocks as in CPython, a slice at a time (cellrun.browser.blocking_sleep):
-// Atomics.wait where a SharedArrayBuffer exists (cross-origin isolated pages), else a busy
-// wait. Output printed before the sleep is sent first, as a terminal would show it.
+// A run waits (its event loop for the next timer, time.sleep) through pause(seconds), which
+// cellrun.loop.PausingWaiter calls; output printed before a wait is sent first, as a terminal
+// shows it. With JSPI, pause returns a promise Python suspends on, so this worker keeps
+// receiving messages (Stop wakes the pause at once). Without JSPI it blocks a slice at a time:
+// Atomics.wait where a SharedArrayBuffer exists (cross-origin isolated pages), else a busy wait.
+const SLICE_MS = 50;
 const sleeper = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
 let current = null; // the running run's Output
-function wait(seconds) {
+let wakePause = null; // ends the pause in progress (JSPI)
+
+function pause(seconds) {
   current?.flush();
-  if (sleeper) Atomics.wait(sleeper, 0, 0, seconds * 1000);
-  else for (const end = performance.now() + seconds * 1000; performance.now() < end; );
+  const ms = seconds == null ? Infinity : seconds * 1000;
+  if (jspi) {
+    return new Promise((resolve) => {
+      const timer = ms === Infinity ? 0 : setTimeout(() => wake(), ms);
+      wakePause = () => {
+        clearTimeout(timer);
+        wakePause = null;
+        resolve();
+      };
+    });
+  }
+  const slice = Math.min(ms, SLICE_MS);
+  if (sleeper) Atomics.wait(sleeper, 0, 0, slice);
+  else for (const end = performance.now() + slice; performance.now() < end; );
+  return undefined;
+}
+
+function wake() {
+  wakePause?.();
 }
 
 let runs = null; // cellrun.browser.Runs
@@ -186,14 +210,12 @@ async function run({ id, code, filename, virtual, seed, lang, uid }) {
   current = output;
   const sink = (stream, text) => output.write(stream, text);
   // JavaScript null is not Python None in Pyodide (undefined is).
-  const args = [code, filename, virtual, seed ?? undefined, sink, wait, lang, uid];
+  const args = [code, filename, virtual, seed ?? undefined, sink, pause, wake, jspi, lang, uid];
   // Runs only while Python awaits; a run that never awaits sends its events with its output.
   const ticker = setInterval(() => trace(id), TRACE_MS);
   let report;
   try {
-    if (jspi) report = await runs.run.callPromising(...args);
-    else if (virtual) report = runs.run(...args);
-    else report = await runs.run_async(...args);
+    report = jspi ? await runs.run.callPromising(...args) : runs.run(...args);
   } catch (error) {
     // Not the snippet's exception (cellrun reports those): the runtime itself failed.
     clearInterval(ticker);

@@ -31,6 +31,9 @@ from typing import Callable, Optional
 # 3.14 keeps the class under a private name (policies are deprecated there).
 _DEFAULT_POLICY = getattr(asyncio.events, "_BaseDefaultEventLoopPolicy", None) or asyncio.events.BaseDefaultEventLoopPolicy
 _REAL_SLEEP = time.sleep
+# A loop with work ready asks to wait 0 s at every step; the host pauses for one of those this often,
+# so a busy async loop still lets a Stop (and output) through, without a pause per step.
+YIELD_EVERY = 0.05
 
 
 class Clock:
@@ -95,6 +98,7 @@ class PausingWaiter:
         self._pause = pause
         self._wake = wake
         self._stop = False
+        self._paused_at = time.monotonic()
 
     def stop(self) -> None:
         """Stop the run once, as Ctrl+C would: the loop that waits cancels its tasks, or ``time.sleep`` raises."""
@@ -107,7 +111,10 @@ class PausingWaiter:
         return stop
 
     def select(self, timeout=None) -> list:
+        if timeout is not None and timeout <= 0 and time.monotonic() - self._paused_at < YIELD_EVERY:
+            return []
         self._pause(None if timeout is None else max(0.0, timeout))
+        self._paused_at = time.monotonic()
         return []
 
     def wake(self) -> None:
