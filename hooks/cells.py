@@ -50,9 +50,9 @@ CELL_FENCE = re.compile(
 )
 
 LABELS = {
-    "en": {"reference": "Output (CPython reference run)", "timeline": "Timeline (CPython reference run)",
+    "en": {"reference": "Output (CPython {python} reference run)", "timeline": "Timeline (CPython {python} reference run)",
            "empty": "(no output)", "versions": "Python versions"},
-    "zh": {"reference": "参考输出（CPython）", "timeline": "时间线（CPython 参考运行）",
+    "zh": {"reference": "参考输出（CPython {python}）", "timeline": "时间线（CPython {python} 参考运行）",
            "empty": "（无输出）", "versions": "各版本表现"},
 }
 TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (scripts/timelines.py)
@@ -149,7 +149,7 @@ def fill_references(html_text: str, lang: str, page_url: str) -> str:
 def timeline_html(outcome: dict, svg: str, lang: str, labels: dict) -> str:
     """The reference run's timeline, open: the drawing a live run replaces, and its table."""
     return '<details class="cell-timeline" open><summary>%s</summary>%s</details>' % (
-        html.escape(labels["timeline"]), render_html(outcome["timeline"], lang, svg=svg))
+        html.escape(labels["timeline"].format(python=outcome["python"])), render_html(outcome["timeline"], lang, svg=svg))
 
 
 def reference_html(outcome: dict, labels: dict) -> str:
@@ -161,7 +161,7 @@ def reference_html(outcome: dict, labels: dict) -> str:
     return (
         '<details class="cell-reference" open><summary>%s</summary>'
         '<pre class="cell-reference-output"><code>%s</code></pre></details>'
-        % (html.escape(labels["reference"]), body)
+        % (html.escape(labels["reference"].format(python=outcome["python"])), body)
     )
 
 

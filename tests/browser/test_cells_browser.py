@@ -4,8 +4,8 @@ The contract (kept stable for these tests): ``.cell[data-snippet][data-state]`` 
 idle|loading|running|done|error|stopped; buttons Run/运行, Stop/停止, Reset/重置; an editor with
 role=textbox holding the snippet file; program output alone in role=log; status in role=status.
 
-Expected outcomes come from the committed reference runs (data/timelines/<topic>/<name>.json,
-CPython) and, where Pyodide's Python differs, from data/version_matrix.json's "pyodide" column.
+The page helper is site_pages.Cells; that every cell prints what CPython prints is
+tests/browser/test_fidelity_browser.py's.
 """
 
 from __future__ import annotations
@@ -20,22 +20,11 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import expect
+from playwright.sync_api import expect  # noqa: E402
+from site_pages import FINISHED, FIRST_LOAD, RESET, RUN, RUN_TIMEOUT, SNIPPETS, STOP, Cells  # noqa: E402
 
-SNIPPETS = REPO / "snippets"
 TIMELINES = REPO / "data" / "timelines"
-MATRIX = REPO / "data" / "version_matrix.json"
 TIMINGS = REPO / "build" / "cell-timings.json"
-
-RUN = re.compile(r"^\s*(Run|运行)")
-STOP = re.compile(r"^\s*(Stop|停止)")
-RESET = re.compile(r"^\s*(Reset|重置)")
-VIRTUAL = re.compile(r"virtual|虚拟", re.IGNORECASE)
-FINISHED = re.compile(r"^(done|error|stopped)$")
-STATES = {"idle", "loading", "running", "done", "error", "stopped"}
-FIRST_LOAD = 90_000  # ms: a cold Pyodide start on a busy 2-core machine
-RUN_TIMEOUT = 30_000
-
 
 # ----------------------------------------------------------------------- helpers
 
@@ -46,151 +35,6 @@ def reference(snippet: str) -> dict:
         REPO
     )
     return json.loads(path.read_text("utf-8"))
-
-
-def pyodide_result(snippet: str):
-    rows = json.loads(MATRIX.read_text("utf-8"))["rows"]
-    for row in rows:
-        if row["snippet"] == snippet:
-            return row["results"].get("pyodide")
-    return None
-
-
-def expected(snippet: str) -> dict:
-    """exit_code, exception type and stdout lines a browser run should give (Pyodide = Python 3.14)."""
-    ref = reference(snippet)
-    exit_code = ref["exit_code"]
-    exception = (ref["exception"] or {}).get("type")
-    lines = ref["stdout"].splitlines()
-    same_as_cpython = True
-    pyo = pyodide_result(snippet)
-    if pyo is not None and (pyo["exit_code"], (pyo["exception"] or {}).get("type")) != (
-        exit_code,
-        exception,
-    ):
-        exit_code, exception, same_as_cpython = (
-            pyo["exit_code"],
-            (pyo["exception"] or {}).get("type"),
-            False,
-        )
-    source = (SNIPPETS / snippet).read_text("utf-8")
-    # Random durations (seeded differently) or Pyodide's real-time WebLoop (get_event_loop)
-    # change the printed values; then only the exit state and the exception are compared.
-    deterministic = (
-        same_as_cpython and "random" not in source and "get_event_loop" not in source
-    )
-    return {
-        "exit_code": exit_code,
-        "exception": exception,
-        "lines": lines,
-        "deterministic": deterministic,
-    }
-
-
-EDITOR_TEXT = """el => {
-  const lines = el.querySelectorAll('.cm-line');
-  if (lines.length) return Array.from(lines, l => l.textContent).join('\\n');
-  return 'value' in el ? el.value : el.textContent;
-}"""
-
-
-class Cells:
-    """One browser page of the site."""
-
-    def __init__(self, page, served):
-        self.page, self.served = page, served
-
-    def goto(self, path: str):
-        self.page.goto(self.served.url(path))
-        self.wait_wired()
-        return self
-
-    def wait_wired(self):
-        expect(
-            self.page.locator(".cell").first.get_by_role("button", name=RUN)
-        ).to_be_visible(timeout=15_000)
-
-    def cell(self, snippet: str = None, index: int = 0):
-        cells = (
-            self.page.locator('.cell[data-snippet="%s"]' % snippet)
-            if snippet
-            else self.page.locator(".cell")
-        )
-        return cells.nth(index)
-
-    def snippets(self) -> list:
-        return self.page.eval_on_selector_all(
-            ".cell", "els => els.map(e => e.dataset.snippet)"
-        )
-
-    def navigate(self, path: str):
-        """A link click that Material's instant navigation handles (same document)."""
-        self.page.evaluate("() => { window.__sameDocument = true; }")
-        url = self.served.url(path)
-        self.page.evaluate(
-            """url => { const a = document.createElement('a'); a.href = url; a.textContent = 'go';
-                        document.querySelector('article, main, body').append(a); a.click(); }""",
-            url,
-        )
-        # The URL changes before the content does: wait for this page's cells, all wired.
-        self.page.wait_for_function(
-            """([url, want]) => {
-                 const cells = Array.from(document.querySelectorAll('.cell'));
-                 return location.href === url
-                   && JSON.stringify(cells.map(c => c.dataset.snippet)) === JSON.stringify(want)
-                   && cells.every(c => c.querySelector('button') !== null);
-               }""",
-            arg=[url, self.served.snippets(path)],
-        )
-        same = self.page.evaluate("() => window.__sameDocument === true")
-        assert same, "the page was reloaded, not instant-navigated"
-
-    def workers(self) -> int:
-        """Workers constructed in this document, except Material's search worker."""
-        return self.page.evaluate(
-            "() => (window.__workers || []).filter(u => !u.includes('/search')).length"
-        )
-
-    def use_virtual_clock(self, cell, on=True):
-        switch = cell.get_by_role("checkbox", name=VIRTUAL).or_(
-            cell.get_by_role("switch", name=VIRTUAL)
-        )
-        if switch.count() == 0:
-            pytest.skip(
-                "the cell has no virtual-clock switch (checkbox/switch named 'virtual')"
-            )
-        switch.first.set_checked(on)
-
-    def set_code(self, cell, code: str):
-        """Replace the editor's text as a paste would (typing would auto-indent)."""
-        box = cell.get_by_role("textbox")
-        box.click()
-        self.page.keyboard.press("Control+A")
-        box.evaluate(
-            """(el, text) => { const data = new DataTransfer(); data.setData('text/plain', text);
-                el.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})); }""",
-            code,
-        )
-        assert self.editor_text(cell).rstrip("\n") == code.rstrip("\n")
-
-    @staticmethod
-    def editor_text(cell) -> str:
-        return cell.get_by_role("textbox").evaluate(EDITOR_TEXT)
-
-    @staticmethod
-    def log(cell) -> str:
-        return cell.get_by_role("log").text_content() or ""
-
-    def run(self, cell, timeout=RUN_TIMEOUT):
-        cell.get_by_role("button", name=RUN).click()
-        expect(cell).to_have_attribute("data-state", FINISHED, timeout=timeout)
-        return cell.get_attribute("data-state")
-
-    def warm_up(self):
-        """Load the runtime once (first run), so that later timeouts measure runs, not the load."""
-        cell = self.cell()
-        cell.get_by_role("button", name=RUN).click()
-        expect(cell).to_have_attribute("data-state", FINISHED, timeout=FIRST_LOAD)
 
 
 @pytest.fixture
@@ -357,48 +201,6 @@ def test_real_time_run_streams_and_keeps_the_worker_across_pages(
     print("click-to-first-output:", timings)
 
 
-def test_every_cell_on_every_page_matches_the_reference_run(cells, served):
-    pages = served.pages_with_cells()
-    assert pages, "no page has a cell"
-    failures, count = [], 0
-    for number, path in enumerate(pages):
-        # One document per language, the other pages by instant navigation (one worker each).
-        if number == 0 or path.startswith("zh/") != pages[number - 1].startswith("zh/"):
-            if number:
-                assert cells.workers() == 1
-            cells.goto(path)
-        else:
-            cells.navigate(path)
-        for index, snippet in enumerate(cells.snippets()):
-            cell = cells.cell(index=index)
-            cells.use_virtual_clock(cell)
-            state = cells.run(cell, timeout=FIRST_LOAD)
-            count += 1
-            try:
-                want = expected(snippet)
-            except AssertionError as missing:
-                failures.append("%s%s: %s" % (path, snippet, missing))
-                continue
-            log = cells.log(cell)
-            problem = None
-            if state != ("done" if want["exit_code"] == 0 else "error"):
-                problem = "state %s, expected exit code %s" % (state, want["exit_code"])
-            elif want["exception"] and want["exception"] not in log:
-                problem = "no %s in the output" % want["exception"]
-            elif (
-                want["deterministic"]
-                and [line for line in log.splitlines() if line in want["lines"]]
-                != want["lines"]
-            ):
-                problem = "stdout differs from the reference run"
-            if problem:
-                failures.append("%s%s: %s\n%s" % (path, snippet, problem, log[-600:]))
-    assert cells.workers() == 1
-    assert not failures, "%d of %d cells:\n\n" % (len(failures), count) + "\n\n".join(
-        failures
-    )
-
-
 ENDLESS_ASYNC = """import asyncio
 
 
@@ -532,9 +334,9 @@ def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
     try:
         page.goto(served.url(lang + "gather/"))
         summary, versions = (
-            ("参考输出（CPython）", "各版本表现")
+            ("参考输出（CPython %s）", "各版本表现")
             if lang
-            else ("Output (CPython reference run)", "Python versions")
+            else ("Output (CPython %s reference run)", "Python versions")
         )
         cells = page.locator(".cell")
         assert cells.count() == len(served.snippets(lang + "gather/")) > 0
@@ -546,8 +348,9 @@ def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
             source = (SNIPPETS / snippet).read_text("utf-8")
             assert code.rstrip("\n") == source.rstrip("\n")
             details = cell.locator("details.cell-reference")
-            expect(details.locator("summary")).to_have_text(summary)
             ref = reference(snippet)
+            assert re.fullmatch(r"3\.\d+\.\d+", ref["python"]), "the reference run names its exact CPython"
+            expect(details.locator("summary")).to_have_text(summary % ref["python"])
             output = details.locator("pre").first.text_content()
             assert output == ref["stdout"] + ref["stderr"] or output in (
                 "(no output)",

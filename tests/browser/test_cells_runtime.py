@@ -2,7 +2,7 @@
 
 - time.sleep blocks the event loop as in CPython (busy wait, and Atomics.wait when isolated);
 - Stop interrupts a CPU loop without replacing the worker when the page is cross-origin isolated;
-- without JSPI the page says so and still runs asyncio.run(main()) and the legacy loop API;
+- without JSPI the page says so and still runs asyncio.run(main()) and the loop API, unmodified;
 - output is text (never HTML), stderr is marked apart;
 - pointing at Run is enough intent to start loading Python.
 
@@ -54,8 +54,10 @@ async def answer():
     return 42
 
 
-loop = asyncio.get_event_loop()
+loop = asyncio.new_event_loop()
+asyncio.set_event_loop(loop)
 print("result:", loop.run_until_complete(answer()))
+loop.close()
 """
 
 CPU_LOOP = 'print("spinning", flush=True)\nwhile True:\n    pass\n'

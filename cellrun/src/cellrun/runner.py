@@ -11,6 +11,7 @@ import gc
 import io
 import linecache
 import os
+import platform
 import random
 import sys
 import traceback
@@ -33,7 +34,7 @@ class Outcome:
     exception: Optional[dict] = None
     warnings: list = field(default_factory=list)
     virtual_time: Optional[float] = None
-    python: str = "%d.%d" % sys.version_info[:2]
+    python: str = platform.python_version()  # the exact release, e.g. "3.13.0" ("3.14.2" in Pyodide 314)
     timeline: Optional[dict] = None  # see cellrun.timeline; None unless traced
 
     def as_dict(self) -> dict:
