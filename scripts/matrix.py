@@ -9,9 +9,12 @@ Each snippet runs as the tests run it (scripts/interpreters.py: cellrun with
 ``-W default`` warnings, virtual clock, ``seed=0``). The summary kept per run is
 chosen to be the same on every run of the same interpreter: exit code,
 exception type and message, the distinct warnings (category and message,
-sorted) and the number of output lines, never the output itself (under
-Pyodide, legacy snippets using get_event_loop() run on the real-time WebLoop,
-so the order of their lines varies).
+sorted) and the number of output lines, never the output itself.
+
+Columns: CPython 3.8 to 3.13 natively; 3.14 and newer natively when installed;
+and each pinned Pyodide (its CPython's asyncio in WebAssembly, on cellrun's loop
+as every column), named ``pyodide-3.14``. A column whose CPython is a pre-release
+(Pyodide 315.0.0-alpha.2 ships 3.15.0rc1) is marked ``preview``.
 
 Row ids: ``matrix-`` + the snippet path under snippets/ without ``.py``,
 lower-cased, every run of other characters than a-z0-9 replaced by ``-``:
