@@ -57,6 +57,18 @@ def test_the_queue_workers_share_all_accounts(python):
     assert out.lines[-1].startswith(f"{workers} workers handled 1000 accounts")
 
 
+def test_with_a_live_producer_only_workers_waiting_on_get_handle_every_account(python):
+    out = python.run("batching/queue_live_producer.py")
+    assert out.exception is None and out.warnings == [] and out.stderr == ""
+    assert out.lines == [
+        # Three accounts arrive after a lull: these workers have quit by then.
+        "quits_when_empty: handled 3 of 6, 3 left, 1.5s",
+        # These wait on get() through the lull, and are cancelled after queue.join().
+        "waits_on_get: handled 6 of 6, 0 left, 2.5s",
+    ]
+    assert out.virtual_time == pytest.approx(1.5 + 2.5)
+
+
 def test_a_generator_of_tasks_starts_them_only_when_iterated(python):
     out = python.run("batching/generator_runs_lazily.py")
     assert out.exception is None and out.warnings == []

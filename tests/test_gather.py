@@ -79,9 +79,10 @@ def test_gather_returns_a_future_and_starts_the_coroutines_as_tasks(python):
 def test_cancelling_a_running_group_cancels_its_children(python):
     out = python.run("gather/cancel_a_group.py")
     lines = clean(out)
-    assert lines[:5] == [
+    assert lines[:6] == [
         "cancel() while running: True",
         "await group: CancelledError",
+        "group.cancelled(): False",  # cancelled children, yet the group is not "cancelled"
         "A cancelled: False",  # it had already finished
         "B cancelled: True",
         "C cancelled: True",
@@ -90,12 +91,45 @@ def test_cancelling_a_running_group_cancels_its_children(python):
 
 def test_cancel_on_a_finished_group_returns_false_and_does_nothing(python):
     out = python.run("gather/cancel_a_group.py")
-    assert clean(out)[5:] == [
+    assert clean(out)[6:] == [
         "cancel() when finished: False",
         "cancelled: False | result: ['D', 'E']",
     ]
     # 1.5 s until the cancel, then the second group's 1 s: C's 3 s never ran out.
     assert out.virtual_time == pytest.approx(2.5)
+
+
+def test_once_await_has_raised_cancel_returns_false_and_cancels_nothing(python):
+    out = python.run("gather/cancel_after_an_error.py")
+    assert clean(out) == [
+        "await group: ValueError('broken failed') at 1.0s",
+        "group.cancel(): False",
+        "slow: done False | cancelled False",
+        "slow returned 'slow' at 3.0s",  # it ran to the end
+    ]
+    assert out.virtual_time == pytest.approx(3.0)
+
+
+def test_cancelling_an_inner_group_fails_the_outer_one_and_leaves_the_others_running(python):
+    out = python.run("gather/cancel_nested_groups.py")
+    assert clean(out)[:5] == [
+        "group2.cancel(): True",
+        "await all_groups: CancelledError at 2.0s",  # at once, without waiting for group1, group3
+        "all_groups.cancel(): False",  # all_groups is already done
+        "  cancelled: ['B2'] | running: ['A2', 'C2']",
+        "  group1, group3: [['A1', 'A2'], ['C1', 'C2']] at 3.0s",  # nothing cancelled them
+    ]
+
+
+def test_cancelling_the_outer_group_cancels_every_running_child(python):
+    out = python.run("gather/cancel_nested_groups.py")
+    assert clean(out)[5:] == [
+        "all_groups.cancel(): True",
+        "await all_groups: CancelledError at 2.0s",
+        "  cancelled: ['A2', 'B2', 'C2'] | running: []",
+        "  groups cancelled(): [False, False, False]",
+    ]
+    assert out.virtual_time == pytest.approx(3.0 + 2.0)
 
 
 def test_the_first_exception_reaches_the_awaiter_and_the_others_keep_running(python):
@@ -112,10 +146,13 @@ def test_the_first_exception_reaches_the_awaiter_and_the_others_keep_running(pyt
 
 def test_return_exceptions_puts_exceptions_in_place_of_results(python):
     out = python.run("gather/return_exceptions.py")
+    cancelled = "CancelledError()" if python.version == (3, 8) else "CancelledError('')"  # 3.9+: a message
     assert clean(out) == [
-        "['fast', ValueError('broken failed'), 'slow'] after 3.0s",
+        f"['fast', ValueError('broken failed'), 'slow', {cancelled}] after 3.0s",
         "ok: fast",
-        "failed: ValueError broken failed",
+        "failed: ValueError | an Exception: True",
         "ok: slow",
+        # A cancelled child's CancelledError is a BaseException, not an Exception.
+        "failed: CancelledError | an Exception: False",
     ]
     assert out.virtual_time == pytest.approx(3.0)

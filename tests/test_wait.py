@@ -36,9 +36,11 @@ def test_return_when_decides_when_wait_returns(python):
         "FIRST_COMPLETED: 1.0s, done ['A'], pending ['B', 'C']",
         "FIRST_EXCEPTION: 2.0s, done ['A', 'B'], pending ['C']",
         "ALL_COMPLETED: 3.0s, done ['A', 'B', 'C'], pending []",
+        # Without a failure, FIRST_EXCEPTION waits for all, as ALL_COMPLETED does.
+        "FIRST_EXCEPTION (nothing fails): 3.0s, done ['A', 'B', 'C'], pending []",
     ]
     # Each mode's leftovers were cancelled, not waited for.
-    assert out.virtual_time == pytest.approx(1.0 + 2.0 + 3.0)
+    assert out.virtual_time == pytest.approx(1.0 + 2.0 + 3.0 + 3.0)
 
 
 def test_a_timeout_leaves_the_pending_tasks_running(python):

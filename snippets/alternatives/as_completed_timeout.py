@@ -17,6 +17,7 @@ async def main():
             print(await next_done, f"at {loop.time() - start:.1f}s")
     except asyncio.TimeoutError as error:
         print(f"{type(error).__name__} at {loop.time() - start:.1f}s")
+        print("the built-in TimeoutError:", isinstance(error, TimeoutError))
     print("done:", [task.done() for task in tasks])
     print("cancelled:", [task.cancelled() for task in tasks])
     await asyncio.wait(tasks)  # the others were still running

@@ -6,6 +6,11 @@ async def job():
     await asyncio.sleep(3)
 
 
+async def with_await(started):
+    started.append(asyncio.create_task(job()))
+    await started[0]
+
+
 async def with_gather(started):
     started.append(asyncio.create_task(job()))
     await asyncio.gather(*started)
@@ -49,7 +54,7 @@ async def cancel_after_one_second(waiter):
 
 
 async def main():
-    waiters = [with_gather, with_wait, with_as_completed, with_wait_for]
+    waiters = [with_await, with_gather, with_wait, with_as_completed, with_wait_for]
     if hasattr(asyncio, "TaskGroup"):  # TaskGroup and timeout(): Python 3.11+
         waiters += [with_taskgroup, with_timeout]
     for waiter in waiters:

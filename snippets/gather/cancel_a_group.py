@@ -18,6 +18,7 @@ async def main():
         await group
     except asyncio.CancelledError:
         print("await group: CancelledError")
+    print("group.cancelled():", group.cancelled())  # still False
     for task in tasks:
         print(task.get_name(), "cancelled:", task.cancelled())
 

@@ -1,5 +1,5 @@
-# Legacy: batching ad accounts, exactly as the source post published it.
-# Kept to show what it does on each Python; the guide gives the modern version.
+# Legacy: batching ad accounts, as the source post published it.
+# Only this header comment is ours; the guide gives the modern version.
 
 # len(ad_accounts) = 1000 for example
 

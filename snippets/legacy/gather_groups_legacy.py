@@ -1,5 +1,5 @@
-# Legacy: gather with groups of groups, exactly as the source post published it.
-# Kept to show what it does on each Python; the guide gives the modern version.
+# Legacy: gather with groups of groups, as the source post published it.
+# Only this header comment is ours; the guide gives the modern version.
 
 import asyncio
 from pprint import pprint

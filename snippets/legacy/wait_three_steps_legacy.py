@@ -1,5 +1,5 @@
-# Legacy: wait in three steps, exactly as the source post published it.
-# Kept to show what it does on each Python; the guide gives the modern version.
+# Legacy: wait in three steps, as the source post published it.
+# Only this header comment is ours; the guide gives the modern version.
 
 import asyncio
 import random

@@ -63,6 +63,13 @@ loop.close()
 CPU_LOOP = 'print("spinning", flush=True)\nwhile True:\n    pass\n'
 
 
+def assert_blocked(output):
+    """BLOCKING_SLEEP's ticks: the second waited out the whole time.sleep(1) (bounds, not rounding)."""
+    ticks = [float(line.split()[1]) for line in output.splitlines()]
+    assert len(ticks) == 3, output
+    assert ticks[0] < 0.5 and ticks[1] >= 1.0 and ticks[2] - ticks[1] >= 0.1, output
+
+
 def open_page(context, url):
     page = context.new_page()
     page.set_default_timeout(LOAD)
@@ -105,7 +112,7 @@ def test_time_sleep_blocks_the_loop_and_stop_replaces_a_spinning_worker(context,
     cell = page.locator(".cell").first
     set_code(page, cell, BLOCKING_SLEEP)
     assert run(cell) == "done"
-    assert log(cell).splitlines() == ["tick 0.0", "tick 1.0", "tick 1.2"]
+    assert_blocked(log(cell))
 
     set_code(page, cell, CPU_LOOP)
     cell.get_by_role("button", name=RUN).click()
@@ -123,7 +130,7 @@ def test_stop_interrupts_a_cpu_loop_when_isolated(context, isolated):
     cell = page.locator(".cell").first
     set_code(page, cell, BLOCKING_SLEEP)  # time.sleep on Atomics.wait here
     assert run(cell) == "done"
-    assert log(cell).splitlines() == ["tick 0.0", "tick 1.0", "tick 1.2"]
+    assert_blocked(log(cell))
 
     set_code(page, cell, CPU_LOOP)
     cell.get_by_role("button", name=RUN).click()

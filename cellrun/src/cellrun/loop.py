@@ -7,7 +7,8 @@ interpreter's code), with one part of ours where a selector loop keeps its selec
 selector would do for it, and CPython's stock selector loop cannot start in Pyodide (no
 ``socketpair``). The waiter decides what a second is:
 
-- :class:`ClockWaiter`: a virtual clock; waiting is advancing (the tests, the matrix);
+- :class:`ClockWaiter`: a virtual clock; waiting is advancing, and the threads the loop
+  hands work to (``asyncio.to_thread``) keep to it (the tests, the matrix);
 - :class:`ThreadWaiter`: real time on CPython; another thread's ``call_soon_threadsafe`` wakes it;
 - :class:`PausingWaiter`: real time on a host that supplies the pause (the browser's worker,
   the Node host of the tests): with JSPI the pause suspends, so Stop can wake it.
@@ -21,7 +22,10 @@ Pyodide, whose own policy would hand out its WebLoop.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import heapq
+import itertools
 import threading
 import time
 import warnings
@@ -48,23 +52,155 @@ class Clock:
 
 
 class ClockWaiter:
-    """Waiting is advancing: sleeps end at once, in order, and time still adds up."""
+    """Waiting is advancing: sleeps end at once, in order, and time still adds up.
+
+    Threads keep to the same clock. A job the loop hands to a thread (``asyncio.to_thread``,
+    ``run_in_executor``) runs between two steps of the loop, until its result reaches the
+    loop or it calls ``time.sleep``, which parks it until the clock reaches its deadline:
+    the clock moves only while every job is parked. So a job's sleep takes virtual time as
+    a task's would, and a run with threads repeats exactly. The executor's shutdown at the
+    end of ``asyncio.run`` is waited for once every job is done.
+
+    Not jobs: a thread the snippet starts itself, and a job that runs :attr:`STUCK` seconds
+    without sleeping or returning (it waits for something the loop has yet to do): their
+    ``time.sleep`` advances the clock at once, as a blocking call in a coroutine does.
+    """
+
+    STUCK = 5.0  # real seconds a job may run without sleeping or calling back before it is let go
+    HANG = "virtual clock: every task is waiting and no timer is set, so this run would hang forever"
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
         self.time = lambda: clock.now
-        self.sleep = clock.advance
+        self._owner = threading.get_ident()
+        self._changed = threading.Condition()
+        self._running: set = set()  # jobs the loop waits for: neither parked nor called back
+        self._free: set = set()  # jobs that were STUCK, until they call back: not waited for
+        self._shutdowns: set = set()  # executor shutdowns under way
+        self._parked: list = []  # heap of (deadline, order, job)
+        self._order = itertools.count()
+        self._woken = False
+        self._thread = threading.local()  # .job: the job this thread runs, until it calls back
 
     def select(self, timeout=None) -> list:
-        if timeout is None:
-            raise RuntimeError(
-                "virtual clock: every task is waiting and no timer is set, so this run would hang forever"
-            )
-        self.clock.advance(timeout)
+        if not (self._running or self._parked or self._shutdowns or self._free or self._woken):
+            if timeout is None:  # the common case: no thread involved
+                raise RuntimeError(self.HANG)
+            self.clock.advance(timeout)
+            return []
+        with self._changed:
+            self._settle()
+            if self._woken:
+                pass  # a thread called back: the loop runs that before time moves
+            elif self._parked and (timeout is None or self._parked[0][0] <= self.clock.now + timeout):
+                self._release_first()
+                self._settle()
+            elif self._shutdowns and not self._parked and timeout != 0:
+                # Every job is done: the shutdown's thread calls back at once, before any timer.
+                self._wait_for_a_call_back("virtual clock: the executor's shutdown never called back")
+            elif timeout is None:
+                if not self._free:
+                    raise RuntimeError(self.HANG)
+                self._wait_for_a_call_back(self.HANG)
+            else:
+                self.clock.advance(timeout)
+            self._woken = False
         return []
 
     def wake(self) -> None:
-        pass
+        if threading.get_ident() == self._owner:
+            return  # the loop's own thread: the loop is not waiting
+        with self._changed:
+            job = getattr(self._thread, "job", None)
+            if job is not None and job.calling_back:
+                self._thread.job = None
+                for jobs in (self._running, self._free, self._shutdowns):
+                    jobs.discard(job)
+            self._woken = True
+            self._changed.notify_all()
+
+    def sleep(self, seconds) -> None:
+        job = getattr(self._thread, "job", None)
+        if job is not None and job in self._running and not job.calling_back:
+            self._park(job, seconds)
+        elif self._parked and threading.get_ident() == self._owner:
+            with self._changed:  # the loop's thread blocks: parked jobs wake meanwhile, in order
+                target = self.clock.now + seconds
+                while self._parked and self._parked[0][0] <= target:
+                    self._release_first()
+                    self._settle()
+                self.clock.advance(target - self.clock.now)
+        else:
+            self.clock.advance(seconds)
+
+    def job(self, func: Callable, shutdown: bool = False) -> _Job:
+        """``func`` as the loop hands it to a thread: waited for from now until it calls the loop back.
+
+        A job calls back once it has returned (with its result); an executor's ``shutdown`` calls
+        back itself, once the executor's jobs are done.
+        """
+        job = _Job(self, func, shutdown)
+        with self._changed:
+            (self._shutdowns if shutdown else self._running).add(job)
+        return job
+
+    def _park(self, job: _Job, seconds) -> None:
+        with self._changed:
+            entry = (self.clock.now + max(0.0, seconds), next(self._order), job)
+            heapq.heappush(self._parked, entry)
+            self._running.discard(job)
+            self._changed.notify_all()
+            self._changed.wait_for(lambda: job in self._running)
+
+    def _release_first(self) -> None:
+        deadline, _, job = heapq.heappop(self._parked)
+        self.clock.advance(deadline - self.clock.now)
+        self._running.add(job)
+        self._changed.notify_all()
+
+    def _settle(self) -> None:
+        """Let every job run until it parks or calls back (the lock held); stop waiting for the STUCK."""
+        if not self._changed.wait_for(lambda: not self._running, self.STUCK):
+            self._free |= self._running
+            self._running.clear()
+
+    def _wait_for_a_call_back(self, otherwise: str) -> None:
+        if not self._changed.wait_for(lambda: self._woken, self.STUCK):
+            raise RuntimeError(otherwise)
+
+    def _drop(self, job: _Job) -> None:
+        with self._changed:
+            for jobs in (self._running, self._shutdowns):
+                jobs.discard(job)
+            self._changed.notify_all()
+
+
+class _Job:
+    """A function a ClockWaiter's loop hands to a thread (see ClockWaiter)."""
+
+    def __init__(self, waiter: ClockWaiter, func: Callable, shutdown: bool) -> None:
+        self._waiter = waiter
+        self._func = func
+        self.calling_back = shutdown  # a shutdown calls back from inside
+        self._started = self._dropped = False
+
+    def __call__(self, *args):
+        with self._waiter._changed:
+            self._started = not self._dropped
+        if not self._started:
+            return self._func(*args)
+        self._waiter._thread.job = self
+        try:
+            return self._func(*args)
+        finally:
+            self.calling_back = True  # with its result, from this thread, next
+
+    def dropped(self) -> None:
+        """No thread took it (none could start): stop waiting for it. Nothing once it started."""
+        with self._waiter._changed:
+            if not (self._started or self._dropped):
+                self._dropped = True
+                self._waiter._drop(self)
 
 
 class ThreadWaiter:
@@ -151,6 +287,38 @@ class CellLoop(asyncio.BaseEventLoop):
 
     def _write_to_self(self) -> None:
         self._selector.wake()
+
+    # On the virtual clock (a ClockWaiter has ``job``), threads keep to the clock; else these are
+    # CPython's own. cellrun hides this file's frames from the tracebacks it prints.
+
+    def run_in_executor(self, executor, func, *args):
+        job = getattr(self._selector, "job", None)
+        if job is None or not (executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)):
+            return super().run_in_executor(executor, func, *args)
+        func = job(func)
+        try:
+            return super().run_in_executor(executor, func, *args)
+        except BaseException:
+            func.dropped()  # no thread could start
+            raise
+
+    def shutdown_default_executor(self, *args, **kwargs):
+        # Not a coroutine of ours: asyncio.run runs CPython's, and the timeline leaves it out.
+        job = getattr(self._selector, "job", None)
+        if job is not None and self._default_executor is not None:
+            # Its thread runs _do_shutdown: a job that calls back once the other jobs are done.
+            self._shutdown_job = job(super()._do_shutdown, shutdown=True)
+        return super().shutdown_default_executor(*args, **kwargs)
+
+    def _do_shutdown(self, future):
+        shutdown = getattr(self, "_shutdown_job", None)
+        return shutdown(future) if shutdown is not None else super()._do_shutdown(future)
+
+    def close(self) -> None:
+        shutdown, self._shutdown_job = getattr(self, "_shutdown_job", None), None
+        if shutdown is not None:
+            shutdown.dropped()  # in case its thread could not start
+        super().close()
 
 
 class CellPolicy(_DEFAULT_POLICY):

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Optional, Union
 
+from . import loop as _loop
 from . import timeline as _timeline
 from .loop import Clock, ClockWaiter, ThreadWaiter, fresh_loops
 
@@ -171,18 +172,19 @@ def _format_traceback(error: BaseException, filename: str) -> str:
     if isinstance(error, SyntaxError):
         tb = None
     report = traceback.TracebackException(type(error), error, tb)
-    _hide_frames(report, _timeline.__file__, set())
+    _hide_frames(report, (_timeline.__file__, _loop.__file__), set())
     return "".join(report.format())
 
 
-def _hide_frames(report, path: str, seen: set) -> None:
-    """Drop the timeline's wrapper frames, so a traced run prints the traceback an untraced one does."""
+def _hide_frames(report, paths: tuple, seen: set) -> None:
+    """Drop cellrun's frames (the timeline's wrappers, the loop's waiter and thread hand-over),
+    so a traced run prints the traceback an untraced one does, and both the one CPython prints."""
     if report is None or id(report) in seen:
         return
     seen.add(id(report))
-    if any(frame.filename == path for frame in report.stack):
-        report.stack = traceback.StackSummary.from_list([f for f in report.stack if f.filename != path])
-    _hide_frames(report.__cause__, path, seen)
-    _hide_frames(report.__context__, path, seen)
+    if any(frame.filename in paths for frame in report.stack):
+        report.stack = traceback.StackSummary.from_list([f for f in report.stack if f.filename not in paths])
+    _hide_frames(report.__cause__, paths, seen)
+    _hide_frames(report.__context__, paths, seen)
     for inner in getattr(report, "exceptions", None) or ():
-        _hide_frames(inner, path, seen)
+        _hide_frames(inner, paths, seen)
