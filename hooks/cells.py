@@ -88,8 +88,9 @@ def on_post_build(config):
         return  # the other languages share the default build's site root
     site = Path(config.site_dir)
     version = copy_pyodide(site / RUNTIME_DIR)
-    register_wheel(site / RUNTIME_DIR / version, cellrun_wheel())
-    bundle_frontend(site / BUNDLE_DIR, version)
+    wheel = cellrun_wheel()
+    register_wheel(site / RUNTIME_DIR / version, wheel)
+    bundle_frontend(site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name))
     (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
 
@@ -106,13 +107,16 @@ def page_language(page) -> str:
 def wrap_cells(markdown: str) -> str:
     """Each whole-file include fence inside a cell; a slot for the reference output after it."""
 
+    ids: set = set()
+
     def cell(match):
         indent, path = match["indent"], match["path"].strip()
         if not (SNIPPETS / path).is_file():
             raise PluginError("hooks/cells.py: no snippet snippets/%s" % path)
         reference(path)  # fail here, naming the file, when the reference run is missing
         lines = [
-            '<div class="cell" data-snippet="%s" data-state="idle" markdown="1">' % html.escape(path),
+            '<div class="cell" id="%s" data-snippet="%s" data-state="idle" markdown="1">'
+            % (cell_id(path, ids), html.escape(path)),
             "",
             match.group(0)[len(indent) :],
             "",
@@ -123,6 +127,16 @@ def wrap_cells(markdown: str) -> str:
         return "\n".join(indent + line if line else "" for line in "\n".join(lines).split("\n"))
 
     return CELL_FENCE.sub(cell, markdown)
+
+
+def cell_id(path: str, taken: set) -> str:
+    """A permalink id from the snippet path, the same in both languages: gather/x_y.py -> cell-gather-x-y."""
+    base = "cell-" + re.sub(r"[^a-z0-9]+", "-", path.removesuffix(".py").lower()).strip("-")
+    found, n = base, 2
+    while found in taken:
+        found, n = "%s-%d" % (base, n), n + 1
+    taken.add(found)
+    return found
 
 
 def fill_references(html_text: str, lang: str, page_url: str) -> str:
@@ -272,7 +286,16 @@ def register_wheel(runtime: Path, wheel: Path) -> None:
         raise PluginError("hooks/cells.py: `pyodide lockfile add-wheels` failed: %s%s" % (done.stdout, done.stderr))
 
 
-def bundle_frontend(target: Path, version: str) -> None:
+# The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched): its progress bar's total.
+FETCHED_AT_LOAD = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+
+
+def runtime_sizes(runtime: Path, wheel: str) -> dict:
+    """{file name: bytes} of what a first load fetches, as the site serves it."""
+    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, wheel)}
+
+
+def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
     """esbuild: the page module (editor in its own chunk) and the worker, minified ES modules."""
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     entries = [FRONTEND / "cells.js", FRONTEND / "worker.js"]
@@ -282,6 +305,7 @@ def bundle_frontend(target: Path, version: str) -> None:
     command = [str(esbuild), *map(str, entries), "--bundle", "--format=esm", "--splitting", "--minify"]
     command += ["--target=es2022", "--outdir=%s" % target, "--chunk-names=[name]-[hash]", "--log-level=warning"]
     command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
+    command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode:
         raise PluginError("hooks/cells.py: esbuild failed: %s" % done.stderr)

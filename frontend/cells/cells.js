@@ -1,59 +1,99 @@
-// Page wiring: turns every <div class="cell" data-snippet> into an editor with
-// Run / Stop / Reset, on the first page and after every instant navigation
-// (Material's document$). Python starts only when a reader shows intent to run.
+// Page wiring: turns every <div class="cell" data-snippet> into an editor with Run / Stop /
+// Reset, Copy / Download / Share and a permalink, on the first page and after every instant
+// navigation (Material's document$). Python starts only when a reader shows intent to run.
+// Edits are kept for the tab's session and travel in share links (keep.js).
 
 import * as client from "./client.js";
 import { createEditor } from "./editor.js";
-import { format, labels, language } from "./labels.js";
+import { forget, keep, kept, shareLink, sharedInFragment } from "./keep.js";
+import { format, labels, language, shortcuts } from "./labels.js";
 import { OutputView } from "./output.js";
 import { LiveTimeline } from "./timeline.js";
 
 const INPUT_MESSAGE = "input() cannot read anything here";
 let active = null; // the cell running now: {cell, id, done}
 let runs = 0; // numbers each run's drawing, whose ids must be unique in the page
+const opened = new Map(); // cell id -> what wire() returned, for links into this page
 
 function wireAll() {
   // Instant navigation replaced the page: a run whose cell is gone has no one to report to.
   if (active && !active.cell.isConnected) client.stop(active.id);
-  for (const cell of document.querySelectorAll(".cell[data-snippet]:not([data-wired])")) wire(cell);
+  for (const [id, wired] of opened) if (!wired.cell.isConnected) opened.delete(id);
+  for (const cell of document.querySelectorAll(".cell[data-snippet]")) {
+    const wired = cell.dataset.wired === undefined ? wire(cell) : null;
+    if (wired && cell.id) opened.set(cell.id, wired);
+  }
+  followFragment();
+}
+
+/** Open what the URL's fragment points at: a cell (scroll, focus), or a cell with shared code. */
+function followFragment() {
+  const shared = sharedInFragment();
+  const id = shared ? shared.id : decodeURIComponent(location.hash.slice(1));
+  const target = opened.get(id);
+  if (!target) return;
+  target.cell.scrollIntoView({ block: "start" });
+  target.cell.focus({ preventScroll: true });
+  if (shared) target.receive(shared.code);
+}
+
+const element = (tag, className, extra = {}) => Object.assign(document.createElement(tag), { className, ...extra });
+
+const button = (name, text, extra = {}) => element("button", `md-button cell-${name}`, { type: "button", textContent: text, ...extra });
+
+/** The cell's controls and regions, in the order they appear under the code. */
+function build(cell, words, keys) {
+  const ui = {
+    run: button("run", words.run, { title: format(words.runTitle, keys) }),
+    stop: button("stop", words.stop),
+    reset: button("reset", words.reset),
+    retry: button("retry", words.retry, { hidden: true }),
+    copy: button("copy", words.copy),
+    download: button("download", words.download),
+    share: button("share", words.share),
+    link: element("a", "cell-permalink", { href: `#${cell.id}`, textContent: "#", title: words.permalink }),
+    clock: element("input", "cell-clock", { type: "checkbox" }),
+    toolbar: element("div", "cell-toolbar"),
+    status: element("div", "cell-status"),
+    progress: element("progress", "cell-progress", { hidden: true }),
+    note: element("p", "cell-note"),
+    output: element("pre", "cell-output", { tabIndex: 0 }),
+    mount: element("div", "cell-editor"),
+  };
+  ui.stop.setAttribute("aria-disabled", "true");
+  ui.link.setAttribute("aria-label", words.permalink);
+  ui.link.hidden = !cell.id;
+  // Real time by default; the virtual clock runs a snippet's sleeps at once (as the tests do).
+  ui.clock.checked = cell.dataset.clock === "virtual";
+  const clockLabel = element("label", "cell-clock-label");
+  clockLabel.append(ui.clock, " ", words.clock);
+  const help = element("details", "cell-keys");
+  help.append(element("summary", "", { textContent: words.keyboard }), element("p", "", { textContent: format(words.keys, keys) }));
+  ui.toolbar.append(ui.run, ui.stop, ui.reset, ui.retry, ui.copy, ui.download, ui.share, ui.link, help, clockLabel);
+  ui.status.setAttribute("role", "status");
+  ui.note.setAttribute("role", "status");
+  ui.progress.setAttribute("aria-label", words.loading);
+  ui.output.setAttribute("role", "log");
+  ui.output.setAttribute("aria-label", words.output);
+  return ui;
 }
 
 function wire(cell) {
   cell.dataset.wired = "";
+  cell.tabIndex = -1; // a permalink focuses the cell itself
   const words = labels();
+  const keys = shortcuts();
+  const snippet = cell.dataset.snippet;
   const fallback = cell.querySelector(".highlight, pre");
   const original = fallback?.querySelector("code")?.textContent ?? fallback?.textContent ?? "";
-
-  const button = (name, text, extra = {}) => {
-    const element = Object.assign(document.createElement("button"), { type: "button", textContent: text, ...extra });
-    element.className = `md-button cell-${name}`;
-    return element;
-  };
-  const run = button("run", words.run, { title: words.runTitle });
-  const stop = button("stop", words.stop);
-  const reset = button("reset", words.reset);
-  const retry = button("retry", words.retry, { hidden: true });
-  stop.setAttribute("aria-disabled", "true");
-  const toolbar = Object.assign(document.createElement("div"), { className: "cell-toolbar" });
-  // Real time by default; the virtual clock runs a snippet's sleeps at once (as the tests do).
-  const clock = Object.assign(document.createElement("input"), { type: "checkbox", className: "cell-clock" });
-  clock.checked = cell.dataset.clock === "virtual";
-  clock.addEventListener("change", () => {
-    if (clock.checked) cell.dataset.clock = "virtual";
+  const ui = build(cell, words, keys);
+  (fallback ?? cell.firstChild).after(ui.mount, ui.toolbar, ui.status, ui.progress, ui.note, ui.output);
+  ui.clock.addEventListener("change", () => {
+    if (ui.clock.checked) cell.dataset.clock = "virtual";
     else delete cell.dataset.clock;
   });
-  const clockLabel = Object.assign(document.createElement("label"), { className: "cell-clock-label" });
-  clockLabel.append(clock, " ", words.clock);
-  toolbar.append(run, stop, reset, retry, clockLabel);
-  const status = Object.assign(document.createElement("div"), { className: "cell-status" });
-  status.setAttribute("role", "status");
-  const output = Object.assign(document.createElement("pre"), { className: "cell-output", tabIndex: 0 });
-  output.setAttribute("role", "log");
-  output.setAttribute("aria-label", words.output);
-  const mount = Object.assign(document.createElement("div"), { className: "cell-editor" });
-  (fallback ?? cell.firstChild).after(mount, toolbar, status, output);
 
-  const view = new OutputView(output, {});
+  const view = new OutputView(ui.output, {});
   // The reference run's timeline shows until a run of the reader's replaces it; its output
   // (open for readers without JavaScript) folds away beside the live output.
   const timelineBox = cell.querySelector("details.cell-timeline");
@@ -62,17 +102,43 @@ function wire(cell) {
   const referenceOutput = cell.querySelector("details.cell-reference");
   if (referenceOutput) referenceOutput.open = false;
   let timeline = null; // the latest run's {live drawing, events waiting for it}
+  const edited = () => {
+    const text = editor.text;
+    if (text === original) {
+      delete cell.dataset.edited;
+      forget(snippet);
+    } else {
+      cell.dataset.edited = "";
+      keep(snippet, text);
+    }
+  };
   // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
-  const editor = createEditor(fallback, mount, { label: words.editor, onRun: () => start() });
+  const editor = createEditor(fallback, ui.mount, { label: format(words.editor, keys), onRun: () => start(), onChange: edited });
+  const restore = kept(snippet);
+  if (restore !== null && restore !== original) {
+    editor.text = restore;
+    edited();
+    ui.note.textContent = words.kept;
+  }
 
   const setState = (state) => {
     cell.dataset.state = state;
     const running = state === "loading" || state === "running";
-    stop.setAttribute("aria-disabled", String(!running));
-    run.setAttribute("aria-disabled", String(running));
+    ui.stop.setAttribute("aria-disabled", String(!running));
+    ui.run.setAttribute("aria-disabled", String(running));
+    if (!running) ui.progress.hidden = true;
   };
   const say = (text) => {
-    status.textContent = text;
+    ui.status.textContent = text;
+  };
+  const showProgress = (step) => {
+    if (cell.dataset.state !== "loading") return;
+    const mb = (bytes) => (bytes / 1e6).toFixed(1);
+    if (step.total) {
+      Object.assign(ui.progress, { hidden: false, max: step.total, value: Math.min(step.bytes, step.total) });
+      ui.progress.setAttribute("aria-valuetext", format(words.progress, { done: mb(step.bytes), total: mb(step.total) }));
+    }
+    say(step.total && step.bytes < step.total ? format(words.progress, { done: mb(step.bytes), total: mb(step.total) }) : words.step[step.what] ?? words.loading);
   };
 
   async function start() {
@@ -84,7 +150,7 @@ function wire(cell) {
     }
     performance.clearMarks("cells:run");
     performance.mark("cells:run");
-    retry.hidden = true;
+    ui.retry.hidden = true;
     view.clear();
     view.onFirstText = () => performance.measure("cells:click-to-first-output", "cells:run");
     if (active) {
@@ -97,11 +163,15 @@ function wire(cell) {
     try {
       if (!client.isWarm() || cell.dataset.state !== "running") setState("loading");
       say(words.loading);
-      info = await client.warm((p) => cell.dataset.state === "loading" && say(words.step[p.what] ?? words.loading));
+      info = await client.warm(showProgress);
+      if (info.restored && !info.announced) {
+        info.announced = true; // once per worker: its first run says where Python came from
+        ui.note.textContent = words.restored;
+      }
     } catch (error) {
       setState("error");
       say(format(words.loadFailed, { reason: error.message }));
-      retry.hidden = false;
+      ui.retry.hidden = false;
       return;
     }
     setState("running");
@@ -118,7 +188,7 @@ function wire(cell) {
       for (const batch of run.batches.splice(0)) run.live.add(batch);
     };
     const { id, done } = await client.run(
-      { code: editor.text, filename: cell.dataset.snippet.split("/").pop(), virtual, seed, lang: language(), uid },
+      { code: editor.text, filename: snippet.split("/").pop(), virtual, seed, lang: language(), uid },
       (chunks) => view.append(chunks),
       (batch) => {
         if (run.live) run.live.add(batch);
@@ -145,7 +215,7 @@ function wire(cell) {
     } else if (!outcome) {
       setState("error");
       notes.push(format(words.runFailed, { reason: failure ?? "?" }));
-      retry.hidden = false;
+      ui.retry.hidden = false;
     } else if (outcome.exit_code === 0) {
       setState("done");
       notes.push(format(words.done, { t }) + (virtual ? words.virtual : ""));
@@ -167,16 +237,17 @@ function wire(cell) {
   const intent = () => {
     if (typeof WebAssembly === "object") client.warm().catch(() => {});
   };
-  run.addEventListener("pointerenter", intent, { once: true });
-  run.addEventListener("focus", intent, { once: true });
-  run.addEventListener("click", () => start());
-  retry.addEventListener("click", () => start());
-  stop.addEventListener("click", () => {
+  ui.run.addEventListener("pointerenter", intent, { once: true });
+  ui.run.addEventListener("focus", intent, { once: true });
+  ui.run.addEventListener("click", () => start());
+  ui.retry.addEventListener("click", () => start());
+  ui.stop.addEventListener("click", () => {
     if (active?.cell === cell) client.stop(active.id);
   });
-  reset.addEventListener("click", () => {
+  ui.reset.addEventListener("click", () => {
     if (active?.cell === cell) client.stop(active.id);
     editor.text = original;
+    edited();
     view.clear();
     if (timeline && referenceFigure) {
       timeline.live?.halt();
@@ -186,8 +257,31 @@ function wire(cell) {
       delete timelineBox.dataset.source;
     }
     say("");
+    ui.note.textContent = "";
     if (cell.dataset.state !== "loading" && cell.dataset.state !== "running") setState("idle");
     editor.focus();
+  });
+  const clipboard = async (text, done) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      ui.note.textContent = done;
+    } catch {
+      ui.note.textContent = words.clipboardFailed;
+    }
+  };
+  ui.copy.addEventListener("click", () => clipboard(editor.text, words.copied));
+  ui.download.addEventListener("click", () => {
+    const url = URL.createObjectURL(new Blob([editor.text], { type: "text/x-python" }));
+    const save = element("a", "", { href: url, download: snippet.split("/").pop() });
+    save.hidden = true;
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  ui.share.addEventListener("click", async () => {
+    const url = await shareLink(cell.id, editor.text);
+    await clipboard(url, format(words.shared, { url }));
   });
   // Ctrl/Cmd+Enter from anywhere in the cell (the editor handles its own).
   cell.addEventListener("keydown", (event) => {
@@ -196,8 +290,23 @@ function wire(cell) {
       start();
     }
   });
+
+  /** Code from a share link: shown as an edit, or the original with a message when it does not decode. */
+  const receive = (code) =>
+    code.then(
+      (text) => {
+        editor.text = text;
+        edited();
+        ui.note.textContent = words.sharedHere;
+      },
+      () => {
+        ui.note.textContent = words.badShare;
+      },
+    );
+  return { cell, receive };
 }
 
+window.addEventListener("hashchange", followFragment);
 if (window.document$?.subscribe) window.document$.subscribe(wireAll);
 else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", wireAll);
 else wireAll();

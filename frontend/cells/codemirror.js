@@ -36,12 +36,29 @@ const theme = EditorView.theme({
   },
 });
 
+// Typing or deleting over a selection that spans lines is done here, not by the browser:
+// Chrome's own edit gives the merged line a style attribute (the deleted text's look), which
+// the page's Content Security Policy refuses, logging a violation.
+const REPLACING = { insertText: true, insertReplacementText: true, deleteContentBackward: false, deleteContentForward: false, deleteByCut: false };
+
+function replaceSelection(event, view) {
+  const { main } = view.state.selection;
+  if (!(event.inputType in REPLACING) || main.empty || view.state.doc.lineAt(main.from).number === view.state.doc.lineAt(main.to).number) {
+    return false;
+  }
+  const text = REPLACING[event.inputType] ? (event.data ?? event.dataTransfer?.getData("text/plain") ?? "") : "";
+  event.preventDefault();
+  view.dispatch(view.state.replaceSelection(text), { userEvent: text ? "input.type" : "delete.selection", scrollIntoView: true });
+  return true;
+}
+
 /**
- * An editor in `parent` holding `text` (selection: {anchor, head} offsets); onRun fires on Ctrl/Cmd+Enter.
+ * An editor in `parent` holding `text` (selection: {anchor, head} offsets); onRun fires on Ctrl/Cmd+Enter,
+ * onChange after each change of the text.
  * It lives in a shadow root: CodeMirror then styles it with a constructed stylesheet,
  * which the site's Content Security Policy allows (a <style> element it would block).
  */
-export function createEditor(parent, text, { label, onRun, selection }) {
+export function createEditor(parent, text, { label, onRun, onChange, selection }) {
   const root = parent.shadowRoot ?? parent.attachShadow({ mode: "open" });
   const view = new EditorView({
     parent: root,
@@ -63,6 +80,8 @@ export function createEditor(parent, text, { label, onRun, selection }) {
         keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
         // tabindex: the scrolling region is reachable by keyboard (axe: scrollable-region-focusable).
         EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
+        EditorView.domEventHandlers({ beforeinput: replaceSelection }),
+        EditorView.updateListener.of((update) => update.docChanged && onChange()),
       ],
     }),
   });

@@ -17,7 +17,7 @@ function loadCodemirror() {
  * An editor over `fallback` (the highlighted <pre>, or its wrapper); CodeMirror mounts in `mount`.
  * Returns {text, focus()}: the same whichever editor is in place.
  */
-export function createEditor(fallback, mount, { label, onRun }) {
+export function createEditor(fallback, mount, { label, onRun, onChange = () => {} }) {
   let code = fallback?.querySelector("code");
   if (!code) {
     fallback = document.createElement("pre");
@@ -41,6 +41,7 @@ export function createEditor(fallback, mount, { label, onRun }) {
     document.execCommand("insertText", false, event.clipboardData?.getData("text/plain") ?? "");
   });
   // Ctrl/Cmd+Enter bubbles to the cell, which runs the code.
+  code.addEventListener("input", () => onChange());
 
   let view = null; // CodeMirror, once it took over
   let pressed = false; // a pointer is down: the caret is placed (or a selection dragged) until it is up
@@ -49,7 +50,7 @@ export function createEditor(fallback, mount, { label, onRun }) {
     loadCodemirror().then(({ createEditor: codemirrorEditor }) => {
       if (view || pressed || !code.isConnected) return;
       const focused = document.activeElement === code;
-      view = codemirrorEditor(mount, code.textContent, { label, onRun, selection: focused ? caret(code) : undefined });
+      view = codemirrorEditor(mount, code.textContent, { label, onRun, onChange, selection: focused ? caret(code) : undefined });
       fallback.hidden = true; // out of sight and out of the accessibility tree: one textbox
       code.removeAttribute("contenteditable");
       if (focused) view.focus();

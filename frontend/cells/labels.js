@@ -6,8 +6,22 @@ const LABELS = {
     stop: "Stop",
     reset: "Reset",
     retry: "Retry",
-    runTitle: "Run (Ctrl+Enter)",
-    editor: "Python code (editable; Ctrl+Enter runs it)",
+    runTitle: "Run ({key})",
+    editor: "Python code (editable; {key} runs it)",
+    copy: "Copy",
+    copied: "Copied the code.",
+    download: "Download",
+    share: "Share",
+    shared: "Copied a link that opens this example with this code: {url}",
+    sharedHere: "This example holds code from a shared link. Reset brings the original back.",
+    badShare: "The shared link's code could not be read (the link is damaged or cut short); this is the original example.",
+    kept: "Your edits from this session are back. Reset brings the original back.",
+    clipboardFailed: "The browser refused the clipboard; select the code and copy it instead.",
+    permalink: "Link to this example",
+    keyboard: "Keyboard",
+    keys: "{key} runs the code. Tab moves from the editor to the buttons; Shift+Tab back. {undo} undoes an edit.",
+    progress: "Loading Python: {done} of {total} MB",
+    restored: "Python was restored from this browser's cache.",
     output: "Program output",
     loading: "Loading Python…",
     step: { runtime: "Loading Python: the runtime (1/3)…", python: "Loading Python: the standard library (2/3)…", cellrun: "Loading Python: the cell runner (3/3)…" },
@@ -39,8 +53,22 @@ const LABELS = {
     stop: "停止",
     reset: "重置",
     retry: "重试",
-    runTitle: "运行（Ctrl+Enter）",
-    editor: "Python 代码（可编辑；按 Ctrl+Enter 运行）",
+    runTitle: "运行（{key}）",
+    editor: "Python 代码（可编辑；按 {key} 运行）",
+    copy: "复制",
+    copied: "代码已复制。",
+    download: "下载",
+    share: "分享",
+    shared: "已复制链接，打开它会看到这个示例和这段代码：{url}",
+    sharedHere: "这个示例里是分享链接带来的代码。点击“重置”可恢复原来的代码。",
+    badShare: "无法读取分享链接里的代码（链接已损坏或不完整），这里显示的是原来的示例。",
+    kept: "已恢复你在本次会话中的修改。点击“重置”可恢复原来的代码。",
+    clipboardFailed: "浏览器拒绝访问剪贴板，请选中代码后手动复制。",
+    permalink: "链接到此示例",
+    keyboard: "键盘操作",
+    keys: "按 {key} 运行代码。按 Tab 从编辑器移到按钮，Shift+Tab 返回。按 {undo} 撤销修改。",
+    progress: "正在加载 Python：{done} / {total} MB",
+    restored: "Python 已从本浏览器的缓存中恢复。",
     output: "程序输出",
     loading: "正在加载 Python……",
     step: { runtime: "正在加载 Python：运行时（1/3）……", python: "正在加载 Python：标准库（2/3）……", cellrun: "正在加载 Python：示例运行器（3/3）……" },
@@ -77,6 +105,14 @@ export function language(lang = document.documentElement.lang) {
 
 export function labels(lang) {
   return LABELS[language(lang)];
+}
+
+// macOS and iOS readers press ⌘ where others press Ctrl (CodeMirror's "Mod" does the same).
+const apple = /Mac|iPhone|iPad|iPod/.test(navigator.userAgentData?.platform ?? navigator.platform ?? "");
+
+/** The platform's names of the cells' shortcuts: {key: "Ctrl+Enter" or "⌘+Enter", undo}. */
+export function shortcuts() {
+  return apple ? { key: "⌘+Enter", undo: "⌘+Z" } : { key: "Ctrl+Enter", undo: "Ctrl+Z" };
 }
 
 export function format(template, values) {

@@ -4,11 +4,12 @@
 // Every run is on cellrun's loop (CPython's BaseEventLoop), never on Pyodide's WebLoop.
 //
 // Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed, lang, uid} {type:"stop", id}
-// Messages out: {type:"progress", step, of, what} {type:"ready", version, jspi} {type:"failed", message}
+// Messages out: {type:"progress", step, of, what, bytes, total} {type:"ready", version, jspi, restored}
+//               {type:"failed", message}
 //               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
 //               {type:"done", id, outcome (with timeline_html), dropped}
 
-/* global PYODIDE_VERSION */
+/* global PYODIDE_VERSION, RUNTIME_SIZES */
 const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
 const MAX_BYTES = 200_000; // more than this per run is counted, not sent
 const MAX_LINES = 5_000;
@@ -50,6 +51,7 @@ function wake() {
 }
 
 let runs = null; // cellrun.browser.Runs
+let restored = false; // Python came from the snapshot of an earlier visit
 let interrupt = null;
 let queue = Promise.resolve();
 
@@ -103,6 +105,36 @@ function countLines(text) {
   return n;
 }
 
+// Bytes of the runtime files fetched so far, against their sizes written by the build
+// (RUNTIME_SIZES: {file name: bytes}, as served, before any transfer encoding), counted as
+// Pyodide's own fetches stream in, so the page can draw a true progress bar.
+const progress = { step: 0, of: 3, what: "runtime", bytes: 0, total: Object.values(RUNTIME_SIZES).reduce((a, b) => a + b, 0) };
+let progressTimer = 0;
+
+function report(changes = {}) {
+  Object.assign(progress, changes);
+  clearTimeout(progressTimer);
+  progressTimer = 0;
+  post({ type: "progress", ...progress });
+}
+
+const nativeFetch = self.fetch.bind(self);
+self.fetch = async (input, init) => {
+  const response = await nativeFetch(input, init);
+  const name = String(input?.url ?? input).startsWith(INDEX_URL) ? String(input?.url ?? input).slice(INDEX_URL.length) : null;
+  if (!response.ok || !response.body || (init?.method ?? "GET") !== "GET" || !(name in RUNTIME_SIZES)) return response;
+  const counter = new TransformStream({
+    transform(chunk, controller) {
+      progress.bytes += chunk.byteLength;
+      progressTimer ||= setTimeout(report, 100);
+      controller.enqueue(chunk);
+    },
+  });
+  const counted = new Response(response.body.pipeThrough(counter), response);
+  Object.defineProperty(counted, "url", { value: response.url });
+  return counted;
+};
+
 // loadPyodide() never settles when one of these cannot be fetched: ask first, in parallel.
 const CORE_FILES = ["pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
 
@@ -143,6 +175,7 @@ async function startPython(start, snapshot) {
     const pyodide = await start({ _loadSnapshot: saved }).catch(() => null);
     if (pyodide) {
       performance.mark("load:restored");
+      restored = true;
       // A restored `random` would repeat the first visit's numbers.
       pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
       return { pyodide, made: null };
@@ -169,12 +202,12 @@ async function keepSnapshot(bytes) {
 async function load(message) {
   try {
     performance.mark("load:start");
-    post({ type: "progress", step: 1, of: 3, what: "runtime" });
+    report({ step: 1, what: "runtime" });
     const missing = Promise.all(CORE_FILES.map(reachable));
     const snapshot = keeps ? savedSnapshot() : null;
     const { loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`);
     performance.mark("load:imported");
-    post({ type: "progress", step: 2, of: 3, what: "python" });
+    report({ step: 2, what: "python" });
     const start = (options) =>
       loadPyodide({
         indexURL: INDEX_URL,
@@ -187,7 +220,7 @@ async function load(message) {
       });
     const [{ pyodide, made }] = await Promise.all([startPython(start, snapshot), missing]);
     performance.mark("load:python");
-    post({ type: "progress", step: 3, of: 3, what: "cellrun" });
+    report({ step: 3, what: "cellrun" });
     const problems = [];
     await pyodide.loadPackage("cellrun", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
     if (problems.length) throw new Error(problems.join("; "));
@@ -198,7 +231,8 @@ async function load(message) {
     }
     runs = pyodide.runPython("from cellrun.browser import Runs\nRuns()");
     performance.mark("load:ready");
-    post({ type: "ready", version: pyodide.version, jspi });
+    report();
+    post({ type: "ready", version: pyodide.version, jspi, restored });
     if (made) keepSnapshot(made);
   } catch (error) {
     post({ type: "failed", message: String(error?.message ?? error) });
