@@ -208,6 +208,91 @@ def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
     assert [(m["kind"], m["at"]) for m in timeline["markers"]] == [(m["kind"], m["at"]) for m in expected["markers"]]
 
 
+LABELS = """
+import asyncio
+
+
+class Worker:
+    async def run(self, item):
+        await asyncio.sleep(1)
+
+
+class Later:
+    def __await__(self):
+        return asyncio.sleep(1).__await__()
+
+
+async def job(name, delay=1):
+    await asyncio.sleep(delay)
+    return (lambda: name)()  # name is a cell, not a plain local
+
+
+async def renames():
+    asyncio.current_task().set_name("renamed")
+
+
+async def main():
+    await asyncio.gather(
+        job("A"),
+        job("a long name that needs to be cut"),
+        Worker().run(3),
+        asyncio.sleep(1),
+        job(Later()),
+        job(renames),
+        Later(),
+        renames(),
+    )
+    await asyncio.create_task(job("B"), name="named")
+
+
+asyncio.run(main())
+"""
+# A row says what it runs (its call, the first argument cut to 20 characters, without the
+# addresses that would change from run to run), unless the program named the task; an
+# awaitable that is not a coroutine keeps its task's name.
+EXPECTED_LABELS = ["main()", "job('A')", "job('a long name that n…)", "run(3)", "sleep(1)", "job(<Later>)",
+                   "job(renames)", "Task-8", "renamed", "named"]
+
+
+def labels(timeline):
+    return [t["label"] for t in timeline["tasks"]]
+
+
+def test_rows_are_labelled_by_their_call_or_by_the_name_the_program_set():
+    events = []
+    timeline = run_source(LABELS, "labels.py", virtual=True, trace=events.append).timeline
+    assert labels(timeline) == EXPECTED_LABELS
+    assert [t["name"] for t in timeline["tasks"]] == ["Task-%d" % i for i in range(1, 9)] + ["renamed", "named"]
+    # The live drawing ends with the same labels: an end event carries the label, null for the name.
+    ends = {e["task"]: e["label"] for e in events if e["event"] == "end"}
+    assert [ends[t["id"]] or t["name"] for t in timeline["tasks"]] == EXPECTED_LABELS
+    starts = [e["label"] for e in events if e["event"] == "start"]
+    assert starts[:8] == EXPECTED_LABELS[:7] + [None] and starts[8] == "renames()"
+
+    svg = ET.fromstring(render_svg(timeline, "en", "t"))
+    ns = "{http://www.w3.org/2000/svg}"
+    rows = [e.text for e in svg.iter(ns + "text") if e.get("class") == "tl-label"]
+    assert rows == ["main()", "job('A')", "job('a long name …"] + EXPECTED_LABELS[3:]
+    tips = [e.text for e in svg.iter(ns + "text") if e.get("class") == "tl-tip"]
+    assert tips[1].startswith("job('A'): ") and tips[-1].startswith("named (job): ")
+    table = render_table(timeline, "en")
+    assert '<th scope="row">named (job)</th>' in table and "job(&#x27;A&#x27;) (job)" not in table
+    assert '<tr data-task="Task-2" data-outcome="done"><th scope="row">job(&#x27;A&#x27;)</th>' in table
+
+
+@pytest.mark.parametrize("version", CPYTHONS)
+def test_every_cpython_labels_the_rows_alike(version, tmp_path):
+    interpreter = interpreters()[version]
+    if interpreter is None:
+        pytest.skip("Python %s is not installed on this machine" % version)
+    path = tmp_path / "labels.py"
+    path.write_text(LABELS, encoding="utf-8")
+    done = subprocess.run([interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
+                          capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT / "cellrun" / "src")})
+    assert labels(json.loads(done.stdout)["timeline"]) == EXPECTED_LABELS
+
+
 def test_a_task_nobody_refers_to_still_gets_its_end():
     # Freed as soon as it finishes: its end must be taken while something still holds it.
     source = """

@@ -46,7 +46,7 @@ export class LiveTimeline {
   constructor(container, { words, lang, virtual }) {
     this.words = words;
     this.virtual = virtual;
-    this.tasks = []; // by task id: {id, name, coro, start, end, outcome, detail, bar, and (few tasks) row, label, tip}
+    this.tasks = []; // by id: {id, name, label, coro, start, end, outcome, detail, bar, and (few tasks) row, text, tip}
     this.markers = [];
     this.pending = [];
     this.latest = 0; // the latest instant an event carried
@@ -155,20 +155,27 @@ export class LiveTimeline {
 
   apply(event) {
     if (event.event === "start") {
-      const task = { id: event.task, name: this.rename(event.name), coro: event.coro, start: event.at, end: null, outcome: "pending", detail: "" };
+      // label: what the row says, job('A'); null when that is the task's name.
+      const name = this.rename(event.name);
+      const task = {
+        id: event.task, name, label: event.label ?? name, coro: event.coro,
+        start: event.at, end: null, outcome: "pending", detail: "",
+      };
       this.tasks[event.task] = task;
       this.addRow(task);
     } else if (event.event === "end") {
       const task = this.tasks[event.task];
       if (!task) return;
-      Object.assign(task, { name: this.rename(event.name), end: event.at, outcome: event.outcome });
+      // The label changes if the program named the task after creating it (set_name).
+      const name = this.rename(event.name);
+      Object.assign(task, { name, label: event.label ?? name, end: event.at, outcome: event.outcome });
       if (event.exception) task.detail = `${event.exception.type}: ${event.exception.message}`;
       else if (event.outcome === "done" && event.result !== null) task.detail = event.result;
       task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
       task.bar.dataset.outcome = task.outcome;
       task.bar.dataset.task = task.name;
       task.bar.setAttribute("width", Math.max(task.end - task.start, 0));
-      if (task.label) task.label.textContent = short(task.name);
+      if (task.text) task.text.textContent = short(task.label);
       this.describe(task);
     } else if (event.event === "marker") {
       this.markers.push(event);
@@ -198,7 +205,7 @@ export class LiveTimeline {
     task.bar.setAttribute("height", compact ? 0.8 : BAR / ROW);
     if (compact) {
       task.row?.remove();
-      task.row = task.label = task.tip = null;
+      task.row = task.text = task.tip = null;
       return;
     }
     // The row's label, tip and focus target, unscaled, over the bar. The tip is a <text> shown
@@ -207,8 +214,8 @@ export class LiveTimeline {
     const top = TOP + task.id * ROW;
     task.row = svg("g", { class: "tl-task", tabindex: 0, role: "img" });
     task.tip = svg("text", { class: "tl-tip", x: 8, y: this.height - 8, "aria-hidden": "true" });
-    task.label = svg("text", { class: "tl-label", x: LABEL_WIDTH - 6, y: top + (ROW + BAR) / 2 - 3, "text-anchor": "end", "aria-hidden": "true" }, short(task.name));
-    task.row.append(svg("rect", { class: "tl-hit", x: 0, y: top, width: WIDTH, height: ROW }), task.label, task.tip);
+    task.text = svg("text", { class: "tl-label", x: LABEL_WIDTH - 6, y: top + (ROW + BAR) / 2 - 3, "text-anchor": "end", "aria-hidden": "true" }, short(task.label));
+    task.row.append(svg("rect", { class: "tl-hit", x: 0, y: top, width: WIDTH, height: ROW }), task.text, task.tip);
     this.labels.append(task.row);
     this.describe(task);
   }
@@ -216,9 +223,8 @@ export class LiveTimeline {
   describe(task) {
     if (!task.row) return;
     const words = this.words;
-    const name = task.coro && task.coro !== task.name ? `${task.name} (${task.coro})` : task.name;
     const end = task.end === null ? "…" : seconds(task.end, words);
-    let text = `${name}: ${seconds(task.start, words)} → ${end}, ${words.outcomes[task.end === null ? "running" : task.outcome]}`;
+    let text = `${title(task)}: ${seconds(task.start, words)} → ${end}, ${words.outcomes[task.end === null ? "running" : task.outcome]}`;
     if (task.detail) text += ` — ${task.detail}`;
     task.tip.textContent = text;
     task.row.setAttribute("aria-label", text);
@@ -292,6 +298,12 @@ function parse(html) {
   const template = document.createElement("template");
   template.innerHTML = html;
   return template.content;
+}
+
+/** cellrun.svg.task_title: the label, with the coroutine when the label does not say it already. */
+function title({ label, coro }) {
+  if (!coro || coro === label || label.startsWith(`${coro.slice(coro.lastIndexOf(".") + 1)}(`)) return label;
+  return `${label} (${coro})`;
 }
 
 function seconds(t, words) {

@@ -142,13 +142,20 @@ def _ticks(total: float) -> list:
     return [round(i * step, 6) for i in range(count + 1)]
 
 
+def task_title(task: dict) -> str:
+    """The task in the tooltip, desc and table: its label, with its coroutine when the label does
+    not already say it (``A (job)``, but ``job('A')``); timeline.js's ``title`` mirrors it."""
+    label = _label(task)
+    coro = task.get("coro")
+    if not coro or coro == label or label.startswith(coro.rpartition(".")[2] + "("):
+        return label
+    return "%s (%s)" % (label, coro)
+
+
 def task_summary(task: dict, lang: str) -> str:
-    """One line per task: name, start, end, outcome and result or exception (tooltip, table, desc)."""
+    """One line per task: label, start, end, outcome and result or exception (tooltip, table, desc)."""
     words = LABELS[lang]
-    name = task["name"]
-    if task.get("coro") and task["coro"] != name:
-        name += " (%s)" % task["coro"]
-    text = "%s: %s → %s, %s" % (name, _seconds(task["start"], lang), _seconds(task["end"], lang),
+    text = "%s: %s → %s, %s" % (task_title(task), _seconds(task["start"], lang), _seconds(task["end"], lang),
                                 words[task["outcome"]])
     detail = _detail(task)
     return text + (" — " + detail if detail else "")
@@ -179,14 +186,18 @@ def _marker_text(marker: dict, lang: str) -> str:
     return text
 
 
+def _label(task: dict) -> str:
+    return task.get("label") or task["name"]
+
+
 def _layout(timeline: dict) -> list:
     """[(label, [tasks], idle gaps)] per row: one task per row, or lanes when there are too many tasks."""
     tasks = timeline["tasks"]
     if len(tasks) <= MAX_ROWS or not timeline["lanes"]:
-        return [(t["name"], [t], []) for t in tasks]
+        return [(_label(t), [t], []) for t in tasks]
     by_id = {t["id"]: t for t in tasks}
     laned = {i for lane in timeline["lanes"] for i in lane["tasks"]}
-    rows = [(t["name"], [t], []) for t in tasks if t["id"] not in laned]
+    rows = [(_label(t), [t], []) for t in tasks if t["id"] not in laned]
     for number, lane in enumerate(timeline["lanes"], 1):
         rows.append(("#%d" % number, [by_id[i] for i in lane["tasks"]], lane["idle"]))
     return rows
@@ -272,7 +283,7 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
         summary = task_summary(task, lang)
         out.append('<g class="tl-task" tabindex="0" role="img" aria-label="%s">' % _esc(summary))
         out.append('<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
-                   % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(task["name"]))))
+                   % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(label))))
         out.append(
             '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" height="%d" rx="2">'
             "<title>%s</title></rect>"
@@ -340,7 +351,7 @@ def render_table(timeline: dict, lang: str = "en") -> str:
            "<tbody>"]
     for task in timeline["tasks"]:
         out.append('<tr data-task="%s" data-outcome="%s"><th scope="row">%s</th><td>%s</td><td>%s</td><td>%s</td>'
-                   "<td>%s</td></tr>" % (_esc(task["name"]), task["outcome"], _esc(task["name"]),
+                   "<td>%s</td></tr>" % (_esc(task["name"]), task["outcome"], _esc(task_title(task)),
                                          _esc(_seconds(task["start"], lang)), _esc(_seconds(task["end"], lang)),
                                          _esc(words[task["outcome"]]), _esc(_detail(task))))
     out.append("</tbody>")
