@@ -71,7 +71,8 @@ function build(cell, words, keys) {
   help.append(element("summary", "", { textContent: words.keyboard }), element("p", "", { textContent: format(words.keys, keys) }));
   ui.toolbar.append(ui.run, ui.stop, ui.reset, ui.retry, ui.copy, ui.download, ui.share, ui.link, help, clockLabel);
   ui.status.setAttribute("role", "status");
-  ui.note.setAttribute("role", "status");
+  // Announced, but not a second role=status: the cell contract has one status, the run's.
+  ui.note.setAttribute("aria-live", "polite");
   ui.progress.setAttribute("aria-label", words.loading);
   ui.output.setAttribute("role", "log");
   ui.output.setAttribute("aria-label", words.output);

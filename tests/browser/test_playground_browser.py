@@ -49,7 +49,7 @@ def test_copy_puts_the_edited_code_on_the_clipboard_and_says_so(clipboard_contex
     cells.set_code(cell, EDITED)
     cell.get_by_role("button", name=COPY).click()
     expect(cell.locator(".cell-note")).to_have_text("Copied the code.")
-    assert cell.locator(".cell-note").get_attribute("role") == "status"
+    assert cell.locator(".cell-note").get_attribute("aria-live") == "polite"  # announced
     assert cells.page.evaluate("navigator.clipboard.readText()").rstrip("\n") == EDITED.rstrip("\n")
 
 
@@ -232,3 +232,39 @@ def test_no_csp_violation_on_any_page_while_reading_editing_running_stopping_res
         violations += page.evaluate("window.__csp ?? []")
     assert len(checked) == len(pages)
     assert violations == []
+
+
+# The activated editor's look, read from the page: its colours are the code blocks' (Material's
+# variables), so the constructed stylesheet CodeMirror uses was applied in spite of the CSP.
+EDITOR_LOOK = """(cell) => {
+  const host = cell.querySelector('.cell-editor');
+  const root = host.shadowRoot;
+  const editor = root.querySelector('.cm-editor');
+  const keyword = [...root.querySelectorAll('.cm-line span')].find((s) => s.textContent === 'import');
+  const probe = document.createElement('code');
+  cell.querySelector('.highlight').append(probe);
+  const page = getComputedStyle(probe);
+  const sample = { background: page.backgroundColor, font: page.fontFamily };
+  const keywordColour = getComputedStyle(cell.querySelector('.highlight .kn') ?? probe).color;
+  probe.remove();
+  return {
+    background: getComputedStyle(editor).backgroundColor,
+    font: getComputedStyle(root.querySelector('.cm-content')).fontFamily,
+    keyword: keyword ? getComputedStyle(keyword).color : null,
+    expected: { ...sample, keyword: keywordColour },
+  };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_activated_editor_wears_the_code_blocks_colours_and_font(context, served, scheme):
+    page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
+    cells = Cells(page, served).goto("gather/")
+    cell = cells.cell()
+    cell.get_by_role("textbox").click()
+    page.wait_for_function("(cell) => cell.querySelector('.cell-editor').shadowRoot?.querySelector('.cm-line')", arg=cell.element_handle())
+    look = cell.evaluate(EDITOR_LOOK)
+    assert look["background"] == look["expected"]["background"], look
+    assert look["font"] == look["expected"]["font"], look
+    assert look["keyword"] == look["expected"]["keyword"], look
