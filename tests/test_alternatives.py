@@ -10,19 +10,10 @@ from pathlib import Path
 
 import pytest
 from claims import assert_claims_hold, claims, claims_by_snippet
+from runs import clean, missing_attribute
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "docs" / "alternatives.md", ROOT / "docs" / "alternatives.zh.md"]
-
-
-def clean(out):
-    assert out.exception is None and out.warnings == [], out.stderr
-    assert out.stderr == ""
-    return out.lines
-
-
-def missing_attribute(out, name):
-    assert out.exception == {"type": "AttributeError", "message": f"module 'asyncio' has no attribute '{name}'"}
 
 
 # ----------------------------------------------------------------------- claims

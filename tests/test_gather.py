@@ -4,6 +4,7 @@ import ast
 import re
 
 import pytest
+from runs import clean
 
 SEEDS = [0, 1, 2]
 GROUPS = [
@@ -11,12 +12,6 @@ GROUPS = [
     [f"group 2.{i}" for i in range(1, 4)],
     [f"group 3.{i}" for i in range(1, 10)],
 ]
-
-
-def clean(out):
-    assert out.exception is None and out.warnings == [], out.stderr
-    assert out.stderr == ""
-    return out.lines
 
 
 def value_after(line, prefix):

@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 from claims import claims, covers, outcome
+from runs import clean
 
 PAGES = [Path(__file__).resolve().parent.parent / "docs" / name for name in ("wait.md", "wait.zh.md")]
 
 SEEDS = [0, 1, 2]
 NOTHING_LEFT_AFTER_STEP_2 = 223  # every sleep ends within the two-second step
-
-
-def clean(out):
-    assert out.exception is None and out.warnings == [], out.stderr
-    assert out.stderr == ""
-    return out.lines
 
 
 def test_done_and_pending_are_sets_and_results_are_read_from_the_tasks(python):
