@@ -8,7 +8,7 @@ WHEEL_DIR := build/wheels
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve build test matrix bench clean setup chromium timelines
+.PHONY: serve build test lint matrix bench clean setup chromium timelines
 
 setup: $(VENV)/.installed node_modules/.installed $(WHEEL_DIR)/.built
 
@@ -42,8 +42,14 @@ build: setup
 serve: build
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
-# Snippet and site tests on both cores; the browser tests after them, one Chromium at a time.
-test: setup chromium
+# Formatting and lint: ruff.toml for Python, biome.json for JavaScript.
+lint: setup
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	npx --no-install biome check --error-on-warnings
+
+# Lint first; snippet and site tests on both cores; the browser tests after them, one Chromium at a time.
+test: setup chromium lint
 	$(VENV)/bin/pytest -n 2 --ignore=tests/browser
 	$(VENV)/bin/pytest tests/browser
 

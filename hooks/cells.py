@@ -26,10 +26,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cellrun.svg import CSS, STYLE, render_html
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
-
-from cellrun.svg import CSS, STYLE, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -50,10 +49,18 @@ CELL_FENCE = re.compile(
 )
 
 LABELS = {
-    "en": {"reference": "Output (CPython {python} reference run)", "timeline": "Timeline (CPython {python} reference run)",
-           "empty": "(no output)", "versions": "Python versions"},
-    "zh": {"reference": "参考输出（CPython {python}）", "timeline": "时间线（CPython {python} 参考运行）",
-           "empty": "（无输出）", "versions": "各版本表现"},
+    "en": {
+        "reference": "Output (CPython {python} reference run)",
+        "timeline": "Timeline (CPython {python} reference run)",
+        "empty": "(no output)",
+        "versions": "Python versions",
+    },
+    "zh": {
+        "reference": "参考输出（CPython {python}）",
+        "timeline": "时间线（CPython {python} 参考运行）",
+        "empty": "（无输出）",
+        "versions": "各版本表现",
+    },
 }
 TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (scripts/timelines.py)
 MATRIX = ROOT / "data" / "version_matrix.json"  # rows rendered on the legacy page: make matrix
@@ -65,7 +72,9 @@ SLOT = re.compile(r'<div class="cell-reference-slot" data-for="(?P<path>[^"]+)">
 
 def on_config(config):
     # `mkdocs serve` rebuilds when the front-end or the runner changes.
-    config.watch.extend(str(p) for p in (FRONTEND, CELLRUN / "src", TIMELINES) if str(p) not in config.watch)
+    config.watch.extend(
+        str(p) for p in (FRONTEND, CELLRUN / "src", TIMELINES) if str(p) not in config.watch
+    )
     return config
 
 
@@ -90,7 +99,9 @@ def on_post_build(config):
     version = copy_pyodide(site / RUNTIME_DIR)
     wheel = cellrun_wheel()
     register_wheel(site / RUNTIME_DIR / version, wheel)
-    bundle_frontend(site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name))
+    bundle_frontend(
+        site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name)
+    )
     (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
 
@@ -151,10 +162,16 @@ def fill_references(html_text: str, lang: str, page_url: str) -> str:
     def slot(match):
         path = html.unescape(match["path"])
         outcome = reference(path)
-        parts = [timeline_html(outcome, timeline_svg(path, lang), lang, labels), reference_html(outcome, labels)]
+        parts = [
+            timeline_html(outcome, timeline_svg(path, lang), lang, labels),
+            reference_html(outcome, labels),
+        ]
         if row_id(path) in rows:
             href = get_relative_url(legacy, page_url) + "#" + row_id(path)
-            parts.append('<p class="cell-links"><a href="%s">%s</a></p>' % (html.escape(href), html.escape(labels["versions"])))
+            parts.append(
+                '<p class="cell-links"><a href="%s">%s</a></p>'
+                % (html.escape(href), html.escape(labels["versions"]))
+            )
         return "".join(parts)
 
     return SLOT.sub(slot, html_text)
@@ -163,7 +180,9 @@ def fill_references(html_text: str, lang: str, page_url: str) -> str:
 def timeline_html(outcome: dict, svg: str, lang: str, labels: dict) -> str:
     """The reference run's timeline, open: the drawing a live run replaces, and its table."""
     return '<details class="cell-timeline" open><summary>%s</summary>%s</details>' % (
-        html.escape(labels["timeline"].format(python=outcome["python"])), render_html(outcome["timeline"], lang, svg=svg))
+        html.escape(labels["timeline"].format(python=outcome["python"])),
+        render_html(outcome["timeline"], lang, svg=svg),
+    )
 
 
 def reference_html(outcome: dict, labels: dict) -> str:
@@ -200,7 +219,10 @@ def timeline_svg(path: str, lang: str) -> str:
     """The committed drawing, without its <style>: the page links that CSS once (timeline.css)."""
     svg = _reference_file(path, ".%s.svg" % lang).read_text("utf-8").strip()
     if STYLE not in svg:
-        raise PluginError("hooks/cells.py: %s.%s.svg is stale: run `make timelines`" % (path.removesuffix(".py"), lang))
+        raise PluginError(
+            "hooks/cells.py: %s.%s.svg is stale: run `make timelines`"
+            % (path.removesuffix(".py"), lang)
+        )
     return svg.replace(STYLE + "\n", "", 1)
 
 
@@ -226,12 +248,15 @@ def pinned_pyodide() -> str:
     installed_path = NODE_MODULES / "pyodide" / "package.json"
     for path in (lock_path, installed_path):
         if not path.is_file():
-            raise PluginError("hooks/cells.py: %s is missing (run `make setup`)" % path.relative_to(ROOT))
+            raise PluginError(
+                "hooks/cells.py: %s is missing (run `make setup`)" % path.relative_to(ROOT)
+            )
     pinned = json.loads(lock_path.read_text("utf-8"))["packages"]["node_modules/pyodide"]["version"]
     installed = json.loads(installed_path.read_text("utf-8"))["version"]
     if pinned != installed:
         raise PluginError(
-            "hooks/cells.py: package-lock.json pins pyodide %s but node_modules has %s (run `npm ci`)" % (pinned, installed)
+            "hooks/cells.py: package-lock.json pins pyodide %s but node_modules has %s (run `npm ci`)"
+            % (pinned, installed)
         )
     return pinned
 
@@ -242,14 +267,21 @@ def copy_pyodide(target: Path) -> str:
     package = NODE_MODULES / "pyodide"
     listed = json.loads((package / "package.json").read_text("utf-8"))["files"]
     wanted = [name for name in listed if not name.endswith((".d.ts", ".html"))]
-    wanted = [name for name in wanted if not name.endswith(".map") or name[: -len(".map")] in wanted]
+    wanted = [
+        name for name in wanted if not name.endswith(".map") or name[: -len(".map")] in wanted
+    ]
     destination = target / version
     destination.mkdir(parents=True, exist_ok=True)
     for name in wanted:
         source = package / name
         if not source.is_file():
-            raise PluginError("hooks/cells.py: node_modules/pyodide/%s is missing (run `npm ci`)" % name)
-        if not (destination / name).is_file() or (destination / name).stat().st_size != source.stat().st_size:
+            raise PluginError(
+                "hooks/cells.py: node_modules/pyodide/%s is missing (run `npm ci`)" % name
+            )
+        if (
+            not (destination / name).is_file()
+            or (destination / name).stat().st_size != source.stat().st_size
+        ):
             shutil.copy2(source, destination / name)
     return version
 
@@ -283,7 +315,10 @@ def register_wheel(runtime: Path, wheel: Path) -> None:
     command += ["--base-path", str(runtime), str(runtime / wheel.name)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode or "cellrun" not in json.loads(lock.read_text("utf-8"))["packages"]:
-        raise PluginError("hooks/cells.py: `pyodide lockfile add-wheels` failed: %s%s" % (done.stdout, done.stderr))
+        raise PluginError(
+            "hooks/cells.py: `pyodide lockfile add-wheels` failed: %s%s"
+            % (done.stdout, done.stderr)
+        )
 
 
 # The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched): its progress bar's total.
@@ -302,8 +337,20 @@ def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
     for path in [esbuild, *entries]:
         if not path.exists():
             raise PluginError("hooks/cells.py: %s is missing" % path.relative_to(ROOT))
-    command = [str(esbuild), *map(str, entries), "--bundle", "--format=esm", "--splitting", "--minify"]
-    command += ["--target=es2022", "--outdir=%s" % target, "--chunk-names=[name]-[hash]", "--log-level=warning"]
+    command = [
+        str(esbuild),
+        *map(str, entries),
+        "--bundle",
+        "--format=esm",
+        "--splitting",
+        "--minify",
+    ]
+    command += [
+        "--target=es2022",
+        "--outdir=%s" % target,
+        "--chunk-names=[name]-[hash]",
+        "--log-level=warning",
+    ]
     command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
     command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)

@@ -33,8 +33,14 @@ MARKER = re.compile(r"<!-- compare-(?P<name>[a-z0-9-]+) -->")
 # name -> the snippets drawn, top to bottom, each with its label per language
 FIGURES = {
     "batching": (
-        ("batching/chunks_wait_for_slowest.py", {"en": "Fixed-size chunks", "zh": "固定大小的分块"}),
-        ("batching/semaphore_pool.py", {"en": "Pool bounded by a Semaphore", "zh": "用信号量限制的任务池"}),
+        (
+            "batching/chunks_wait_for_slowest.py",
+            {"en": "Fixed-size chunks", "zh": "固定大小的分块"},
+        ),
+        (
+            "batching/semaphore_pool.py",
+            {"en": "Pool bounded by a Semaphore", "zh": "用信号量限制的任务池"},
+        ),
         ("batching/queue_workers.py", {"en": "Queue and workers", "zh": "队列加工作者"}),
     ),
 }
@@ -107,7 +113,9 @@ def on_serve(server, config, builder):
 
 
 def _language(page) -> str:
-    locale = getattr(page.file, "locale", None) or ("zh" if page.file.src_uri.endswith(".zh.md") else "en")
+    locale = getattr(page.file, "locale", None) or (
+        "zh" if page.file.src_uri.endswith(".zh.md") else "en"
+    )
     return "zh" if str(locale).startswith("zh") else "en"
 
 
@@ -120,29 +128,40 @@ def load(snippet: str) -> dict:
     try:
         return json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
-        raise PluginError("hooks/compare.py: %s is missing: run `make timelines`" % path.relative_to(ROOT)) from None
+        raise PluginError(
+            "hooks/compare.py: %s is missing: run `make timelines`" % path.relative_to(ROOT)
+        ) from None
 
 
 def runs(name: str) -> list:
     """[(snippet, labels, reference run)] for a figure, top to bottom."""
     if name not in FIGURES:
-        raise PluginError("hooks/compare.py: no figure %r (known: %s)" % (name, ", ".join(sorted(FIGURES))))
+        raise PluginError(
+            "hooks/compare.py: no figure %r (known: %s)" % (name, ", ".join(sorted(FIGURES)))
+        )
     found = []
     for snippet, labels in FIGURES[name]:
         run = load(snippet)
         if not run["timeline"]["lanes"]:
-            raise PluginError("hooks/compare.py: %s has no lanes to compare: run `make timelines`" % snippet)
+            raise PluginError(
+                "hooks/compare.py: %s has no lanes to compare: run `make timelines`" % snippet
+            )
         found.append((snippet, labels, run))
     if len({(run["python"], run["seed"], run["virtual"]) for _, _, run in found}) != 1:
         raise PluginError(
-            "hooks/compare.py: the runs of %r differ in Python, seed or clock: run `make timelines`" % name
+            "hooks/compare.py: the runs of %r differ in Python, seed or clock: run `make timelines`"
+            % name
         )
     return found
 
 
 def figures(timeline: dict) -> dict:
     """What the figure states about one run: total, summed idle time, lane count."""
-    return {"total": timeline["total"], "idle": timeline["idle_total"], "lanes": len(timeline["lanes"])}
+    return {
+        "total": timeline["total"],
+        "idle": timeline["idle_total"],
+        "lanes": len(timeline["lanes"]),
+    }
 
 
 def busy(timeline: dict) -> list:
@@ -186,7 +205,9 @@ def _spans_path(spans, x, top: float, height: float) -> str:
     parts = []
     for begin, finish, row_top in spans:
         width = max(round(x(finish) - x(begin), 1), 0.4)
-        parts.append("M%s %sh%sv%sh-%sz" % (x(begin), round(top + row_top, 2), width, height, width))
+        parts.append(
+            "M%s %sh%sv%sh-%sz" % (x(begin), round(top + row_top, 2), width, height, width)
+        )
     return " ".join(parts)
 
 
@@ -206,7 +227,9 @@ def render_svg(name: str, found: list, lang: str) -> str:
     bottom = LEGEND + sum(panel_heights) + GAP * (len(found) - 1)
     height = round(bottom + AXIS)
     names = SEPARATOR[lang].join(labels[lang] for _, labels, _ in found)
-    summaries = SPACE[lang].join(_summary(labels[lang], run["timeline"], lang) for _, labels, run in found)
+    summaries = SPACE[lang].join(
+        _summary(labels[lang], run["timeline"], lang) for _, labels, run in found
+    )
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" class="cmp-svg" data-compare="%s" viewBox="0 0 %d %d" '
         'width="100%%" role="img" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">'
@@ -224,7 +247,10 @@ def render_svg(name: str, found: list, lang: str) -> str:
         '<g class="cmp-axis">',
     ]
     for tick in marks:
-        out.append('<line x1="%s" y1="%d" x2="%s" y2="%s"/>' % (x(tick), LEGEND, x(tick), round(bottom + 4, 1)))
+        out.append(
+            '<line x1="%s" y1="%d" x2="%s" y2="%s"/>'
+            % (x(tick), LEGEND, x(tick), round(bottom + 4, 1))
+        )
         out.append(
             '<text x="%s" y="%s" text-anchor="middle">%s</text>'
             % (x(tick), round(bottom + 17, 1), _esc(_tick_text(tick, lang)))
@@ -259,20 +285,29 @@ def render_svg(name: str, found: list, lang: str) -> str:
 def _summary(label: str, timeline: dict, lang: str) -> str:
     numbers = figures(timeline)
     return LABELS[lang]["summary"].format(
-        name=label, total=seconds(numbers["total"], lang), idle=seconds(numbers["idle"], lang), lanes=numbers["lanes"]
+        name=label,
+        total=seconds(numbers["total"], lang),
+        idle=seconds(numbers["idle"], lang),
+        lanes=numbers["lanes"],
     )
 
 
 def _heading(label: str, timeline: dict, lang: str) -> str:
     numbers = figures(timeline)
     return LABELS[lang]["heading"].format(
-        name=label, total=seconds(numbers["total"], lang), idle=seconds(numbers["idle"], lang), lanes=numbers["lanes"]
+        name=label,
+        total=seconds(numbers["total"], lang),
+        idle=seconds(numbers["idle"], lang),
+        lanes=numbers["lanes"],
     )
 
 
 def render_table(name: str, found: list, lang: str) -> str:
     words = LABELS[lang]
-    head = "".join('<th scope="col">%s</th>' % _esc(words[key]) for key in ("method", "total", "idle_time", "lanes"))
+    head = "".join(
+        '<th scope="col">%s</th>' % _esc(words[key])
+        for key in ("method", "total", "idle_time", "lanes")
+    )
     rows = []
     for snippet, labels, run in found:
         numbers = figures(run["timeline"])
@@ -302,7 +337,13 @@ def render(name: str, lang: str) -> str:
         '<figure class="cmp-figure" id="figure-compare-%s">\n'
         '<div class="cmp-scroll" role="region" tabindex="0" aria-label="%s">\n%s\n</div>\n%s\n'
         "<figcaption>%s</figcaption>\n</figure>"
-        % (name, _esc(words["region"]), render_svg(name, found, lang), render_table(name, found, lang), _esc(caption))
+        % (
+            name,
+            _esc(words["region"]),
+            render_svg(name, found, lang),
+            render_table(name, found, lang),
+            _esc(caption),
+        )
     )
 
 

@@ -43,11 +43,15 @@ INLINE_STYLE = re.compile(r"<style\b[^>]*>(?P<body>.*?)</style\s*>", re.S | re.I
 HEAD = re.compile(r"<head\b[^>]*>", re.I)
 OUR_META = re.compile(r'[ \t]*<meta http-equiv="Content-Security-Policy" content="[^"]*">\n?', re.I)
 # A <script> whose type is data, not code (Material's JSON config): not executed, not hashed.
-DATA_TYPE = re.compile(r"""\btype\s*=\s*["']?(?!module\b|text/javascript\b|application/javascript\b)[\w/+.-]+""", re.I)
+DATA_TYPE = re.compile(
+    r"""\btype\s*=\s*["']?(?!module\b|text/javascript\b|application/javascript\b)[\w/+.-]+""", re.I
+)
 
 
 def digest(text: str) -> str:
-    return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return "'sha256-%s'" % base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode(
+        "ascii"
+    )
 
 
 def inline_hashes(html: str) -> tuple:
@@ -55,7 +59,9 @@ def inline_hashes(html: str) -> tuple:
     scripts = {
         digest(m["body"])
         for m in INLINE_SCRIPT.finditer(html)
-        if not re.search(r"\bsrc\s*=", m["attrs"], re.I) and not DATA_TYPE.search(m["attrs"]) and m["body"].strip()
+        if not re.search(r"\bsrc\s*=", m["attrs"], re.I)
+        and not DATA_TYPE.search(m["attrs"])
+        and m["body"].strip()
     }
     return scripts, {digest(m["body"]) for m in INLINE_STYLE.finditer(html)}
 
@@ -139,14 +145,18 @@ def write_service_worker(site: Path, pages) -> None:
     precache = []
     for path in files:
         rel = path.relative_to(site).as_posix()
-        if rel.startswith(("assets/pyodide/", "assets/javascripts/lunr/")) or rel.endswith((".map", ".xml", ".gz")):
+        if rel.startswith(("assets/pyodide/", "assets/javascripts/lunr/")) or rel.endswith(
+            (".map", ".xml", ".gz")
+        ):
             continue
         if rel.endswith("index.html"):
             rel = rel[: -len("index.html")]  # pages are fetched by their directory URL
         precache.append(rel or "./")
     source = SW_SOURCE.read_text("utf-8")
     if "__CACHE_VERSION__" not in source or "__PRECACHE__" not in source:
-        raise PluginError("hooks/csp.py: %s lacks __CACHE_VERSION__ / __PRECACHE__" % SW_SOURCE.relative_to(ROOT))
+        raise PluginError(
+            "hooks/csp.py: %s lacks __CACHE_VERSION__ / __PRECACHE__" % SW_SOURCE.relative_to(ROOT)
+        )
     source = source.replace('"__CACHE_VERSION__"', json.dumps(version))
     source = source.replace('["__PRECACHE__"]', json.dumps(precache, indent=0))
     (site / SW_NAME).write_text(source, "utf-8")

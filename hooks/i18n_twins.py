@@ -34,9 +34,7 @@ _state = {"scope": None}
 def on_config(config):
     if _state["scope"] is None:
         _state["scope"] = config.extra.get("scope", "")
-    check_twins(
-        Path(config.docs_dir), Path(config.config_file_path).parent, _i18n(config)
-    )
+    check_twins(Path(config.docs_dir), Path(config.config_file_path).parent, _i18n(config))
 
 
 def on_page_context(context, page, config, nav):
@@ -114,7 +112,7 @@ def check_twins(docs_dir: Path, project_dir: Path, i18n) -> None:
                 problems.append(f"{have} has no {locale} twin: {missing} is missing")
         _, reference = present[0]
         expected = snippet_includes(reference)
-        for locale, path in present[1:]:
+        for _locale, path in present[1:]:
             found = snippet_includes(path)
             if found != expected:
                 problems.append(
@@ -149,11 +147,7 @@ def twin_links(page, i18n) -> list:
     for lang in i18n.config.languages:
         if lang.locale == i18n.current_language or not lang.build:
             continue
-        twin = (
-            page.file.alternates.get(lang.locale)
-            if hasattr(page.file, "alternates")
-            else None
-        )
+        twin = page.file.alternates.get(lang.locale) if hasattr(page.file, "alternates") else None
         if twin is None or getattr(twin, "locale", lang.locale) != lang.locale:
             raise PluginError(f"{page.file.src_uri}: no {lang.locale} twin to link to")
         links.append(
@@ -162,9 +156,7 @@ def twin_links(page, i18n) -> list:
                 "name": lang.name,
                 "url": get_relative_url(twin.url or "./", page.url),
                 "root": get_relative_url(language_root(i18n, lang.locale), page.url),
-                "here": get_relative_url(
-                    language_root(i18n, i18n.current_language), page.url
-                ),
+                "here": get_relative_url(language_root(i18n, i18n.current_language), page.url),
             }
         )
     return links
@@ -184,9 +176,7 @@ def write_language_index(config, i18n, lang: str) -> None:
     if not merged.exists():
         return
     data = json.loads(merged.read_text(encoding="utf-8"))
-    others = tuple(
-        f"{loc}/" for loc in i18n.build_languages if loc != i18n.default_language
-    )
+    others = tuple(f"{loc}/" for loc in i18n.build_languages if loc != i18n.default_language)
     if lang == i18n.default_language:
         docs = [d for d in data["docs"] if not d["location"].startswith(others)]
         target = merged
@@ -201,9 +191,7 @@ def write_language_index(config, i18n, lang: str) -> None:
     settings = material_search_settings(config, lang)
     index = {"config": dict(data["config"], **settings), "docs": docs}
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(
-        json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8"
-    )
+    target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def share_sitemap(config, i18n) -> None:
@@ -239,6 +227,4 @@ def _i18n(config):
     try:
         return config.plugins["i18n"]
     except KeyError:
-        raise PluginError(
-            "hooks/i18n_twins.py needs the i18n plugin in mkdocs.yml"
-        ) from None
+        raise PluginError("hooks/i18n_twins.py needs the i18n plugin in mkdocs.yml") from None

@@ -112,7 +112,9 @@ def load() -> dict:
 
 
 def _language(page) -> str:
-    locale = getattr(page.file, "locale", None) or ("zh" if page.file.src_uri.endswith(".zh.md") else "en")
+    locale = getattr(page.file, "locale", None) or (
+        "zh" if page.file.src_uri.endswith(".zh.md") else "en"
+    )
     return "zh" if str(locale).startswith("zh") else "en"
 
 
@@ -121,7 +123,11 @@ def messages(result: dict, text: dict) -> list:
     lines = ["%s: %s" % (w["category"], w["message"]) for w in result["warnings"]]
     if result["exception"]:
         exception = result["exception"]
-        lines.append("%s: %s" % (exception["type"], exception["message"]) if exception["message"] else exception["type"])
+        lines.append(
+            "%s: %s" % (exception["type"], exception["message"])
+            if exception["message"]
+            else exception["type"]
+        )
     elif result["exit_code"]:
         lines.append(text["exit"].format(n=result["exit_code"]))
     return lines
@@ -139,14 +145,19 @@ def render(data: dict, language: str) -> str:
             topic = row["topic"]
             if body:
                 body.append("</tbody>")
-            body.append('<tbody><tr><th scope="colgroup" colspan="%d"><code>%s/</code></th></tr>' % (len(columns) + 1, escape(topic)))
+            body.append(
+                '<tbody><tr><th scope="colgroup" colspan="%d"><code>%s/</code></th></tr>'
+                % (len(columns) + 1, escape(topic))
+            )
         cells = [_row_header(row, ids, text)]
         for column in columns:
             cells.append(_cell(row, column, notes, text))
         body.append('<tr id="%s">%s</tr>' % (escape(row["id"]), "".join(cells)))
     if body:
         body.append("</tbody>")
-    head = ['<th scope="col">%s</th>' % text["snippet"]] + [_column_header(column, text) for column in columns]
+    head = ['<th scope="col">%s</th>' % text["snippet"]] + [
+        _column_header(column, text) for column in columns
+    ]
     parts = [
         STYLE,
         '<div class="vm-wrap" role="region" aria-labelledby="matrix-caption" tabindex="0">',
@@ -166,7 +177,8 @@ def render(data: dict, language: str) -> str:
         parts.append('<ol class="vm-notes">')
         for lines, (number, uses) in notes.items():
             where = "; ".join(
-                '<a href="#%s">%s</a> %s' % (escape(row_id), escape(snippet), ", ".join(escape(label) for label in labels))
+                '<a href="#%s">%s</a> %s'
+                % (escape(row_id), escape(snippet), ", ".join(escape(label) for label in labels))
                 for row_id, snippet, labels in _by_row(uses)
             )
             shown = "<br>".join("<code>%s</code>" % escape(line) for line in lines)
@@ -201,22 +213,33 @@ def _row_header(row: dict, ids: dict, text: dict) -> str:
     if row["modern"]:
         target = ids.get(row["modern"])
         if target is None:
-            raise PluginError("version_matrix: %s names %s, which has no row" % (row["snippet"], row["modern"]))
-        parts.append('%s <a href="#%s"><code>%s</code></a>' % (text["modern"], escape(target), escape(row["modern"].split("/", 1)[-1])))
+            raise PluginError(
+                "version_matrix: %s names %s, which has no row" % (row["snippet"], row["modern"])
+            )
+        parts.append(
+            '%s <a href="#%s"><code>%s</code></a>'
+            % (text["modern"], escape(target), escape(row["modern"].split("/", 1)[-1]))
+        )
     return '<th scope="row">%s</th>' % " ".join(parts)
 
 
 def _cell(row: dict, column: dict, notes: dict, text: dict) -> str:
     result = row["results"].get(column["key"])
     if result is None:
-        raise PluginError("version_matrix: no result for %s on %s: run `make matrix`" % (row["snippet"], column["key"]))
+        raise PluginError(
+            "version_matrix: no result for %s on %s: run `make matrix`"
+            % (row["snippet"], column["key"])
+        )
     status = result["status"]
     mark, word = MARKS[status], text[status]
     lines = messages(result, text)
     label = _column_label(column)
     if not lines:
         title = word + text["comma"] + text["lines"].format(n=result["output_lines"])
-        return '<td title="%s"><span aria-hidden="true">%s</span><span class="vm-sr">%s</span></td>' % (escape(title), mark, escape(word))
+        return (
+            '<td title="%s"><span aria-hidden="true">%s</span><span class="vm-sr">%s</span></td>'
+            % (escape(title), mark, escape(word))
+        )
     entry = notes.setdefault(tuple(lines), [len(notes) + 1, []])
     entry[1].append((row["id"], row["snippet"], label))
     number = entry[0]

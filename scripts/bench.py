@@ -123,11 +123,20 @@ class Server:
                     target = target / "index.html"
                 if not target.is_file():
                     page = outer.site / "404.html"
-                    return self.send(404, page.read_bytes() if page.is_file() else b"", TYPES[".html"], path)
-                ctype = TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                    return self.send(
+                        404, page.read_bytes() if page.is_file() else b"", TYPES[".html"], path
+                    )
+                ctype = (
+                    TYPES.get(target.suffix)
+                    or mimetypes.guess_type(target.name)[0]
+                    or "application/octet-stream"
+                )
                 body, encoding = None, None
                 if outer.compress:
-                    accepted = {a.split(";")[0].strip() for a in self.headers.get("Accept-Encoding", "").split(",")}
+                    accepted = {
+                        a.split(";")[0].strip()
+                        for a in self.headers.get("Accept-Encoding", "").split(",")
+                    }
                     for enc, suffix in (("br", ".br"), ("gzip", ".gz")):
                         copy = target.with_name(target.name + suffix)
                         if enc in accepted and copy.is_file():
@@ -260,7 +269,12 @@ def first_output(page, cell) -> dict:
     button.click()
     page.wait_for_function("() => window.__rec.first !== null", timeout=LOAD_TIMEOUT)
     rec = page.evaluate("() => ({...window.__rec, origin: performance.timeOrigin})")
-    return {"ms": rec["first"] - rec["click"], "click": rec["click"], "text": rec["text"], "at": rec["origin"] + rec["click"]}
+    return {
+        "ms": rec["first"] - rec["click"],
+        "click": rec["click"],
+        "text": rec["text"],
+        "at": rec["origin"] + rec["click"],
+    }
 
 
 def worker_phases(page, clicked_at: float) -> dict:
@@ -313,7 +327,9 @@ def navigate(page, url):
         url,
     )
     page.wait_for_function(
-        "url => location.href === url && document.querySelector('.cell [role=log]') !== null", arg=url, timeout=30_000
+        "url => location.href === url && document.querySelector('.cell [role=log]') !== null",
+        arg=url,
+        timeout=30_000,
     )
     if not page.evaluate("() => window.__sameDocument === true"):
         raise RuntimeError("the page was reloaded, not instant-navigated")
@@ -323,7 +339,9 @@ def navigate(page, url):
 
 
 def new_context(browser, **kw):
-    ctx = browser.new_context(locale="en-US", service_workers=kw.pop("service_workers", "block"), **kw)
+    ctx = browser.new_context(
+        locale="en-US", service_workers=kw.pop("service_workers", "block"), **kw
+    )
     ctx.add_init_script(INIT)
     return ctx
 
@@ -356,7 +374,12 @@ def rep_session(pw, server, base):
     r = {}
     profile = tempfile.mkdtemp(prefix="bench-profile-")
     ctx = pw.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, locale="en-US", service_workers="block"
+        profile,
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        locale="en-US",
+        service_workers="block",
     )
     ctx.add_init_script(INIT)
     page, r["first_view_bytes"] = first_view(server, ctx, base + FIRST_PAGE)
@@ -461,14 +484,24 @@ def machine() -> dict:
         mem = "%.1f GiB" % (kb / 1024 / 1024)
     except (OSError, AttributeError):
         pass
-    return {"cores": os.cpu_count(), "cpu": model, "memory": mem, "os": platform.system() + " " + platform.machine()}
+    return {
+        "cores": os.cpu_count(),
+        "cpu": model,
+        "memory": mem,
+        "os": platform.system() + " " + platform.machine(),
+    }
 
 
 def stats(values):
     values = [v for v in values if v is not None]
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values)}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+    }
 
 
 def fmt_ms(s):
@@ -476,7 +509,11 @@ def fmt_ms(s):
 
 
 def fmt_kb(s):
-    return "—" if s is None else "%.1f KB (%.1f–%.1f)" % (s["median"] / 1000, s["min"] / 1000, s["max"] / 1000)
+    return (
+        "—"
+        if s is None
+        else "%.1f KB (%.1f–%.1f)" % (s["median"] / 1000, s["min"] / 1000, s["max"] / 1000)
+    )
 
 
 def fmt_ratio(x):
@@ -497,7 +534,11 @@ def build(port: int) -> dict:
     env = dict(os.environ, SITE_URL="http://127.0.0.1:%d/" % port, NO_MKDOCS_2_WARNING="1")
     start = time.perf_counter()
     done = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "--clean", "-d", str(SITE)], cwd=ROOT, env=env, capture_output=True, text=True
+        [str(MKDOCS), "build", "--strict", "--clean", "-d", str(SITE)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
     if done.returncode:
@@ -526,9 +567,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--min-reps", type=int, default=3)
-    parser.add_argument("--budget", type=int, default=210, help="seconds; no new repetition past it (after --min-reps)")
+    parser.add_argument(
+        "--budget",
+        type=int,
+        default=210,
+        help="seconds; no new repetition past it (after --min-reps)",
+    )
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
-    parser.add_argument("--time-tests", action="store_true", help="run `make test` once, timed, and record it")
+    parser.add_argument(
+        "--time-tests", action="store_true", help="run `make test` once, timed, and record it"
+    )
     args = parser.parse_args()
     if args.time_tests:
         time_tests()
@@ -539,19 +587,29 @@ def main() -> None:
     port = free_port()
     print("building the site for http://127.0.0.1:%d/ ..." % port, flush=True)
     built = build(port)
-    version = json.loads((ROOT / "package-lock.json").read_text())["packages"]["node_modules/pyodide"]["version"]
+    version = json.loads((ROOT / "package-lock.json").read_text())["packages"][
+        "node_modules/pyodide"
+    ]["version"]
     index = "/assets/pyodide/%s/" % version
     server = Server(SITE, port)
     base = "http://127.0.0.1:%d/" % port
     raw = {"baseline": [], "session": [], "intent": [], "plain": [], "control": []}
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
             chromium = browser.version
             for rep in range(args.reps):
-                spent, one = time.perf_counter() - began, (time.perf_counter() - began - built["seconds"]) / max(rep, 1)
+                spent, one = (
+                    time.perf_counter() - began,
+                    (time.perf_counter() - began - built["seconds"]) / max(rep, 1),
+                )
                 if rep >= args.min_reps and spent + one > args.budget:
-                    print("stopping after %d repetitions: the next would pass the %d s budget" % (rep, args.budget))
+                    print(
+                        "stopping after %d repetitions: the next would pass the %d s budget"
+                        % (rep, args.budget)
+                    )
                     break
                 print("repetition %d/%d" % (rep + 1, args.reps), flush=True)
                 raw["baseline"].append(rep_baseline(browser, server, base, index))
@@ -566,14 +624,19 @@ def main() -> None:
         server.close()
     elapsed = time.perf_counter() - began
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps({"raw": raw, "sw": sw, "build": built}, indent=1) + "\n")
+    (OUT / "results.json").write_text(
+        json.dumps({"raw": raw, "sw": sw, "build": built}, indent=1) + "\n"
+    )
     report(args, raw, sw, built, chromium, version, elapsed)
 
 
 def report(args, raw, sw, built, chromium, version, elapsed) -> None:
     S = raw["session"]
     col = lambda key: [r[key] for r in S]  # noqa: E731
-    fv = lambda key, rows=S, field="first_view_bytes": [r[field][key] if key in r[field] else 0 for r in rows]  # noqa: E731
+
+    def fv(key, rows=S, field="first_view_bytes"):
+        return [r[field][key] if key in r[field] else 0 for r in rows]
+
     base = stats(raw["baseline"])
     cold = stats(col("cold_ms"))
     intent = stats([x["ms"] for x in raw["intent"]])
@@ -593,10 +656,15 @@ def report(args, raw, sw, built, chromium, version, elapsed) -> None:
     span = lambda rows, a, b: stats([r[b] - r[a] for r in rows])  # noqa: E731
     load_cold = span(col("cold_phases"), "load:start", "load:ready")
     load_intent = span([x["phases"] for x in raw["intent"]], "load:start", "load:ready")
-    mx = lambda lists: stats([max(l, default=0) for l in lists])  # noqa: E731
-    cnt = lambda lists: stats([sum(1 for d in l if d > 50) for l in lists])  # noqa: E731
+    mx = lambda lists: stats([max(row, default=0) for row in lists])  # noqa: E731
+    cnt = lambda lists: stats([sum(1 for d in row if d > 50) for row in lists])  # noqa: E731
     load_lt, ctrl_lt = col("load_longtasks"), raw["control"]
-    run_lt = [a + b + c for a, b, c in zip(col("cold_run_longtasks"), col("warm_run_longtasks"), col("page_change_longtasks"))]
+    run_lt = [
+        a + b + c
+        for a, b, c in zip(
+            col("cold_run_longtasks"), col("warm_run_longtasks"), col("page_change_longtasks")
+        )
+    ]
     test_rec = OUT / "make-test.json"
     test = json.loads(test_rec.read_text()) if test_rec.is_file() else None
 
@@ -604,42 +672,181 @@ def report(args, raw, sw, built, chromium, version, elapsed) -> None:
         return "met" if flag else "**missed**"
 
     rows = [
-        ("Bytes, first view of gather/ before any Run, compressed: total", fmt_kb(stats(fv("total"))), "", ""),
-        ("  own JS+CSS (cells bundle and CSS, timeline CSS, extra.css, offline register; CodeMirror comes on intent)", fmt_kb(own), "< 100 KB", ok(own["median"] < 100_000)),
+        (
+            "Bytes, first view of gather/ before any Run, compressed: total",
+            fmt_kb(stats(fv("total"))),
+            "",
+            "",
+        ),
+        (
+            "  own JS+CSS (cells bundle and CSS, timeline CSS, extra.css, offline register; CodeMirror comes on intent)",
+            fmt_kb(own),
+            "< 100 KB",
+            ok(own["median"] < 100_000),
+        ),
         ("  Pyodide", fmt_kb(pyo), "0", ok(pyo["max"] == 0)),
-        ("  Material JS+CSS / HTML / search / fonts", " / ".join(fmt_kb(stats(fv(k))) for k in ("material", "html", "search", "fonts")), "", ""),
-        ("Bytes, same first view, plain (no Content-Encoding): total", fmt_kb(stats([r["total"] for r in plain_rows])), "", ""),
+        (
+            "  Material JS+CSS / HTML / search / fonts",
+            " / ".join(fmt_kb(stats(fv(k))) for k in ("material", "html", "search", "fonts")),
+            "",
+            "",
+        ),
+        (
+            "Bytes, same first view, plain (no Content-Encoding): total",
+            fmt_kb(stats([r["total"] for r in plain_rows])),
+            "",
+            "",
+        ),
         ("  own JS+CSS, plain", fmt_kb(own_plain), "", ""),
-        ("Bytes fetched by the cold Run (Pyodide + cellrun), compressed / plain",
-         fmt_kb(stats([r["cold_run_bytes"]["total"] for r in S])) + " / " + fmt_kb(stats([p["plain_cold_run_bytes"]["total"] for p in raw["plain"]])), "", ""),
-        ("Baseline: bare page, Pyodide in a module worker, click to one printed line", fmt_ms(base), "", ""),
-        ("Cold click-to-first-output (compressed)", fmt_ms(cold) + ", %s baseline" % fmt_ratio(cold["median"] / base["median"]), "≤ 1.15× baseline", ok(cold["median"] <= 1.15 * base["median"])),
-        ("Cold click-to-first-output (plain)", fmt_ms(plain_cold) + ", %s baseline" % fmt_ratio(plain_cold["median"] / base["median"]), "", ""),
-        ("Hover Run %d ms, then click (intent preload)" % HOVER_MS,
-         fmt_ms(intent) + "; its load began %s before the click (direct: worker.js's first mark)" % fmt_ms(head),
-         "saves ≥ 80% of the hover", ok(head["median"] >= 0.8 * HOVER_MS)),
-        ("  worker ready after the click: cold / intent; load start→ready: cold / intent",
-         "%s / %s; %s / %s" % (fmt_ms(ready_cold), fmt_ms(ready_intent), fmt_ms(load_cold), fmt_ms(load_intent)), "", ""),
-        ("  click-to-first-output, cold minus intent (medians of unpaired cold loads: noise)", "%.0f ms" % saved, "", ""),
-        ("Second visit, warm HTTP cache (new page, same profile)", fmt_ms(second) + ", %s first visit" % fmt_ratio(second["median"] / cold["median"]), "≤ 0.65× first visit", ok(second["median"] <= 0.65 * cold["median"])),
-        ("  bytes fetched by the second visit (page + Run)", fmt_kb(stats([r["second_view_bytes"]["total"] + r["second_visit_run_bytes"]["total"] for r in S])), "", ""),
-        ("  load phases, first visit (ms from the click to: worker created / pyodide.mjs imported / wasm instantiated / Python started / cellrun loaded / ready)", fmt_phases(col("cold_phases")), "", ""),
-        ("  load phases, second visit (same marks; Python restored from the snapshot in %d of %d)"
-         % (sum(r["second_phases"]["restored"] for r in S), len(S)), fmt_phases(col("second_phases")), "", ""),
-        ("  pyodide.asm.wasm fetched by: first visit / second visit (ms after the click; bytes over the network)",
-         "%s / %s; %s / %s" % (fmt_ms(stats([r["cold_phases"].get("wasm_fetched") for r in S])), fmt_ms(stats([r["second_phases"].get("wasm_fetched") for r in S])),
-                              fmt_kb(stats([r["cold_phases"].get("wasm_transfer") for r in S])), fmt_kb(stats([r["second_phases"].get("wasm_transfer") for r in S]))), "", ""),
+        (
+            "Bytes fetched by the cold Run (Pyodide + cellrun), compressed / plain",
+            fmt_kb(stats([r["cold_run_bytes"]["total"] for r in S]))
+            + " / "
+            + fmt_kb(stats([p["plain_cold_run_bytes"]["total"] for p in raw["plain"]])),
+            "",
+            "",
+        ),
+        (
+            "Baseline: bare page, Pyodide in a module worker, click to one printed line",
+            fmt_ms(base),
+            "",
+            "",
+        ),
+        (
+            "Cold click-to-first-output (compressed)",
+            fmt_ms(cold) + ", %s baseline" % fmt_ratio(cold["median"] / base["median"]),
+            "≤ 1.15× baseline",
+            ok(cold["median"] <= 1.15 * base["median"]),
+        ),
+        (
+            "Cold click-to-first-output (plain)",
+            fmt_ms(plain_cold) + ", %s baseline" % fmt_ratio(plain_cold["median"] / base["median"]),
+            "",
+            "",
+        ),
+        (
+            "Hover Run %d ms, then click (intent preload)" % HOVER_MS,
+            fmt_ms(intent)
+            + "; its load began %s before the click (direct: worker.js's first mark)"
+            % fmt_ms(head),
+            "saves ≥ 80% of the hover",
+            ok(head["median"] >= 0.8 * HOVER_MS),
+        ),
+        (
+            "  worker ready after the click: cold / intent; load start→ready: cold / intent",
+            "%s / %s; %s / %s"
+            % (fmt_ms(ready_cold), fmt_ms(ready_intent), fmt_ms(load_cold), fmt_ms(load_intent)),
+            "",
+            "",
+        ),
+        (
+            "  click-to-first-output, cold minus intent (medians of unpaired cold loads: noise)",
+            "%.0f ms" % saved,
+            "",
+            "",
+        ),
+        (
+            "Second visit, warm HTTP cache (new page, same profile)",
+            fmt_ms(second) + ", %s first visit" % fmt_ratio(second["median"] / cold["median"]),
+            "≤ 0.65× first visit",
+            ok(second["median"] <= 0.65 * cold["median"]),
+        ),
+        (
+            "  bytes fetched by the second visit (page + Run)",
+            fmt_kb(
+                stats(
+                    [
+                        r["second_view_bytes"]["total"] + r["second_visit_run_bytes"]["total"]
+                        for r in S
+                    ]
+                )
+            ),
+            "",
+            "",
+        ),
+        (
+            "  load phases, first visit (ms from the click to: worker created / pyodide.mjs imported / wasm instantiated / Python started / cellrun loaded / ready)",
+            fmt_phases(col("cold_phases")),
+            "",
+            "",
+        ),
+        (
+            "  load phases, second visit (same marks; Python restored from the snapshot in %d of %d)"
+            % (sum(r["second_phases"]["restored"] for r in S), len(S)),
+            fmt_phases(col("second_phases")),
+            "",
+            "",
+        ),
+        (
+            "  pyodide.asm.wasm fetched by: first visit / second visit (ms after the click; bytes over the network)",
+            "%s / %s; %s / %s"
+            % (
+                fmt_ms(stats([r["cold_phases"].get("wasm_fetched") for r in S])),
+                fmt_ms(stats([r["second_phases"].get("wasm_fetched") for r in S])),
+                fmt_kb(stats([r["cold_phases"].get("wasm_transfer") for r in S])),
+                fmt_kb(stats([r["second_phases"].get("wasm_transfer") for r in S])),
+            ),
+            "",
+            "",
+        ),
         ("Warm re-run", fmt_ms(warm), "< 50 ms", ok(warm["median"] < 50)),
-        ("After an instant page change (%s)" % NEXT_PAGE, fmt_ms(moved), "< 100 ms", ok(moved["median"] < 100)),
-        ("Long tasks > 50 ms during load, with cells: count / longest", "%s / %s" % (fmt_n(cnt(load_lt)), fmt_ms(mx(load_lt))), "", ""),
-        ("Long tasks > 50 ms during load, cells blocked: count / longest", "%s / %s" % (fmt_n(cnt(ctrl_lt)), fmt_ms(mx(ctrl_lt))), "", ""),
-        ("Long tasks > 50 ms during the runs (cold, warm, after page change): count / longest", "%s / %s" % (fmt_n(cnt(run_lt)), fmt_ms(mx(run_lt))),
-         "none caused by the cells", ok(mx(run_lt)["max"] <= 50 and mx(load_lt)["median"] <= max(50, mx(ctrl_lt)["median"]))),
-        ("  longest animation frame of the cold run, what ran in it (scripts: file:character function ms)", fmt_frame(col("cold_run_frames")), "", ""),
-        ("mkdocs build --strict (once, this run; caches: reference runs %s, precompressed %s)" % (
-            "warm" if built["reference_runs_cached"] else "cold", "warm" if built["precompressed_cached"] else "cold"), "%.1f s" % built["seconds"], "", ""),
-        ("make test", ("%.0f s (exit %d), measured separately with `scripts/bench.py --time-tests` on %s" % (test["seconds"], test["exit_code"], test["date"])) if test else "not measured (run `.venv/bin/python scripts/bench.py --time-tests`)", "", ""),
-        ("Same first view with the service worker allowed (page + its precache of every page), compressed", "%.1f KB, one sample" % (sw["page_and_precache"] / 1000), "", ""),
+        (
+            "After an instant page change (%s)" % NEXT_PAGE,
+            fmt_ms(moved),
+            "< 100 ms",
+            ok(moved["median"] < 100),
+        ),
+        (
+            "Long tasks > 50 ms during load, with cells: count / longest",
+            "%s / %s" % (fmt_n(cnt(load_lt)), fmt_ms(mx(load_lt))),
+            "",
+            "",
+        ),
+        (
+            "Long tasks > 50 ms during load, cells blocked: count / longest",
+            "%s / %s" % (fmt_n(cnt(ctrl_lt)), fmt_ms(mx(ctrl_lt))),
+            "",
+            "",
+        ),
+        (
+            "Long tasks > 50 ms during the runs (cold, warm, after page change): count / longest",
+            "%s / %s" % (fmt_n(cnt(run_lt)), fmt_ms(mx(run_lt))),
+            "none caused by the cells",
+            ok(mx(run_lt)["max"] <= 50 and mx(load_lt)["median"] <= max(50, mx(ctrl_lt)["median"])),
+        ),
+        (
+            "  longest animation frame of the cold run, what ran in it (scripts: file:character function ms)",
+            fmt_frame(col("cold_run_frames")),
+            "",
+            "",
+        ),
+        (
+            "mkdocs build --strict (once, this run; caches: reference runs %s, precompressed %s)"
+            % (
+                "warm" if built["reference_runs_cached"] else "cold",
+                "warm" if built["precompressed_cached"] else "cold",
+            ),
+            "%.1f s" % built["seconds"],
+            "",
+            "",
+        ),
+        (
+            "make test",
+            (
+                "%.0f s (exit %d), measured separately with `scripts/bench.py --time-tests` on %s"
+                % (test["seconds"], test["exit_code"], test["date"])
+            )
+            if test
+            else "not measured (run `.venv/bin/python scripts/bench.py --time-tests`)",
+            "",
+            "",
+        ),
+        (
+            "Same first view with the service worker allowed (page + its precache of every page), compressed",
+            "%.1f KB, one sample" % (sw["page_and_precache"] / 1000),
+            "",
+            "",
+        ),
     ]
     m = machine()
     head = [
@@ -664,7 +871,8 @@ def report(args, raw, sw, built, chromium, version, elapsed) -> None:
         __doc__.split("\n\n", 1)[1].split("`--time-tests`")[0].strip(),
         "",
         "Own files fetched before intent: %s." % ", ".join(S[0]["first_view_bytes"]["own_files"]),
-        "First output seen: cold %r, after page change (%s) %r." % (S[0]["cold_text"], S[0]["page_change_snippet"], S[0]["page_change_text"]),
+        "First output seen: cold %r, after page change (%s) %r."
+        % (S[0]["cold_text"], S[0]["page_change_snippet"], S[0]["page_change_text"]),
         "",
     ]
     text = "\n".join(head + table + method)
@@ -677,7 +885,9 @@ def report(args, raw, sw, built, chromium, version, elapsed) -> None:
 
 
 def fmt_phases(rows) -> str:
-    return " / ".join("%.0f" % stats([r[k] for r in rows])["median"] for k in ("worker",) + PHASES[1:])
+    return " / ".join(
+        "%.0f" % stats([r[k] for r in rows])["median"] for k in ("worker",) + PHASES[1:]
+    )
 
 
 def fmt_frame(frames_per_rep) -> str:
@@ -687,8 +897,16 @@ def fmt_frame(frames_per_rep) -> str:
     if not longest:
         return "none over 50 ms"
     f = longest[len(longest) // 2]
-    scripts = ", ".join("%s %s %d" % (src.rsplit("/", 1)[-1] or "?", fn or "(anonymous)", ms) for src, fn, ms in f["scripts"] if ms >= 1)
-    return "%.0f ms, of which rendering (style, layout, paint) %d ms; %s" % (f["duration"], f["rendering"], scripts or "no script")
+    scripts = ", ".join(
+        "%s %s %d" % (src.rsplit("/", 1)[-1] or "?", fn or "(anonymous)", ms)
+        for src, fn, ms in f["scripts"]
+        if ms >= 1
+    )
+    return "%.0f ms, of which rendering (style, layout, paint) %d ms; %s" % (
+        f["duration"],
+        f["rendering"],
+        scripts or "no script",
+    )
 
 
 def fmt_n(s):

@@ -45,7 +45,9 @@ class Interpreter:
     def at_least(self, major: int, minor: int) -> bool:
         return self.version >= (major, minor)
 
-    def run(self, snippet: str, seed: int | None = 0, virtual: bool = True, trace: bool = False) -> SimpleNamespace:
+    def run(
+        self, snippet: str, seed: int | None = 0, virtual: bool = True, trace: bool = False
+    ) -> SimpleNamespace:
         """Run ``snippets/<snippet>`` (cached per arguments: each test reads, none writes)."""
         key = (snippet, seed, virtual, trace)
         if key not in self._cache:
@@ -59,8 +61,12 @@ class Interpreter:
         command += ["--virtual"] if virtual else []
         command += ["--trace"] if trace else []
         command += ["--seed", str(seed)] if seed is not None else []
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "cellrun" / "src"), PYTHONDONTWRITEBYTECODE="1")
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, cwd=ROOT)
+        env = dict(
+            os.environ, PYTHONPATH=str(ROOT / "cellrun" / "src"), PYTHONDONTWRITEBYTECODE="1"
+        )
+        done = subprocess.run(
+            command, capture_output=True, text=True, env=env, timeout=120, cwd=ROOT
+        )
         assert done.stdout, "cellrun printed no report on %s: %s" % (self.name, done.stderr)
         return json.loads(done.stdout)
 
@@ -70,7 +76,13 @@ def pyodide_packages() -> dict:
     pinned = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]
     found = {}
     for name, spec in pinned.items():
-        version = spec.split("@")[-1] if spec.startswith("npm:pyodide@") else spec if name == "pyodide" else None
+        version = (
+            spec.split("@")[-1]
+            if spec.startswith("npm:pyodide@")
+            else spec
+            if name == "pyodide"
+            else None
+        )
         if version:
             release = int(version.split(".")[0])  # 314.0.7 ships CPython 3.14
             found[name] = (release // 100, release % 100)
@@ -110,7 +122,13 @@ class PyodideInterpreter(Interpreter):
         assert wheels, "no cellrun wheel in build/wheels: run `make setup`"
         host = ROOT / "tests" / "pyodide_host.mjs"
         self._process = subprocess.Popen(
-            ["node", "--experimental-wasm-stack-switching", str(host), self.package, str(wheels[-1])],
+            [
+                "node",
+                "--experimental-wasm-stack-switching",
+                str(host),
+                self.package,
+                str(wheels[-1]),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -120,7 +138,7 @@ class PyodideInterpreter(Interpreter):
         assert ready.get("ready"), ready
         self.python = ready["python"]
 
-    def started(self) -> "PyodideInterpreter":
+    def started(self) -> PyodideInterpreter:
         with self._lock:
             if self._process is None:
                 self._start()
@@ -130,7 +148,12 @@ class PyodideInterpreter(Interpreter):
         with self._lock:
             if self._process is None:
                 self._start()
-            request = {"file": str(path.relative_to(ROOT)), "seed": seed, "virtual": virtual, "trace": trace}
+            request = {
+                "file": str(path.relative_to(ROOT)),
+                "seed": seed,
+                "virtual": virtual,
+                "trace": trace,
+            }
             self._process.stdin.write(json.dumps(request) + "\n")
             self._process.stdin.flush()
             line = self._process.stdout.readline()

@@ -154,7 +154,11 @@ def measure(found: dict, snippets: list, jobs: int = 3) -> dict:
 
     pools = {key: ThreadPoolExecutor(max_workers=1) for key in found if found[key].pyodide}
     with ThreadPoolExecutor(max_workers=jobs) as cpython:
-        futures = [pools.get(key, cpython).submit(run, key, snippet) for key in found for snippet in snippets]
+        futures = [
+            pools.get(key, cpython).submit(run, key, snippet)
+            for key in found
+            for snippet in snippets
+        ]
         for future in futures:
             future.result()
     for pool in pools.values():
@@ -213,7 +217,9 @@ def dump(data: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--jobs", type=int, default=3, help="CPython runs at once (Pyodide runs one at a time)")
+    parser.add_argument(
+        "--jobs", type=int, default=3, help="CPython runs at once (Pyodide runs one at a time)"
+    )
     parser.add_argument("--output", type=Path, default=DATA)
     args = parser.parse_args()
     start = time.perf_counter()
@@ -227,15 +233,25 @@ def main() -> int:
     args.output.write_text(dump(data), encoding="utf-8")
     marks = {"ok": "✓", "warning": "⚠", "error": "✗"}
     width = max([len(row["snippet"]) for row in data["rows"]] + [7])
-    print("%-*s  %s" % (width, "snippet", " ".join("%-4s" % python_of(c["key"])[2:] for c in data["columns"])))
+    print(
+        "%-*s  %s"
+        % (width, "snippet", " ".join("%-4s" % python_of(c["key"])[2:] for c in data["columns"]))
+    )
     for row in data["rows"]:
-        cells = " ".join("%-4s" % marks[row["results"][c["key"]]["status"]] for c in data["columns"])
+        cells = " ".join(
+            "%-4s" % marks[row["results"][c["key"]]["status"]] for c in data["columns"]
+        )
         print("%-*s  %s" % (width, row["snippet"], cells))
     for gap in data["missing"]:
         print("not measured: %s (%s)" % (gap["python"], gap["reason"]))
     print(
         "%d snippets x %d interpreters in %.1fs -> %s"
-        % (len(data["rows"]), len(data["columns"]), time.perf_counter() - start, args.output.relative_to(ROOT))
+        % (
+            len(data["rows"]),
+            len(data["columns"]),
+            time.perf_counter() - start,
+            args.output.relative_to(ROOT),
+        )
     )
     return 0
 

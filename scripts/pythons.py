@@ -33,7 +33,9 @@ def _pyenv_candidates(minor):
         return []
     root = subprocess.run([pyenv, "root"], capture_output=True, text=True).stdout.strip()
     found = glob.glob(os.path.join(root, "versions", "3.%d.*" % minor, "bin", "python3.%d" % minor))
-    return sorted(found, key=lambda p: [int(x) for x in p.split(os.sep)[-3].split(".") if x.isdigit()])[::-1]
+    return sorted(
+        found, key=lambda p: [int(x) for x in p.split(os.sep)[-3].split(".") if x.isdigit()]
+    )[::-1]
 
 
 def find(minor):
@@ -53,7 +55,9 @@ def find_all():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--newest-at-least", metavar="3.X", help="print the newest interpreter >= 3.X")
+    parser.add_argument(
+        "--newest-at-least", metavar="3.X", help="print the newest interpreter >= 3.X"
+    )
     args = parser.parse_args()
     if args.newest_at_least:
         floor = int(args.newest_at_least.split(".")[1])

@@ -51,8 +51,12 @@ class Quiet(SimpleHTTPRequestHandler):
 
 def build(site: Path, port: int) -> None:
     env = dict(os.environ, SITE_URL="http://127.0.0.1:%d/" % port)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def measure(browser, base: str, page_path: str, snippet: str, virtual: bool) -> dict:
@@ -72,16 +76,27 @@ def measure(browser, base: str, page_path: str, snippet: str, virtual: bool) -> 
     result = page.evaluate(RUN_AND_WAIT, snippet)
     bars = cell.locator("details.cell-timeline svg[data-timeline] [data-task]").count()
     page.close()
-    return {"longest": max(result["tasks"], default=0), "long": len(result["tasks"]), "ms": result["ms"], "bars": bars}
+    return {
+        "longest": max(result["tasks"], default=0),
+        "long": len(result["tasks"]),
+        "ms": result["ms"],
+        "bars": bars,
+    }
 
 
 def spread(values, unit=""):
     show = "{:.0f}{}".format
-    return "%s (%s-%s)" % (show(statistics.median(values), unit), show(min(values), unit), show(max(values), unit))
+    return "%s (%s-%s)" % (
+        show(statistics.median(values), unit),
+        show(min(values), unit),
+        show(max(values), unit),
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,14 +114,24 @@ def main() -> int:
             version = browser.version
             browser.close()
         server.shutdown()
-    print("Chromium %s, %d cores; %d repetitions, median (min-max); main thread from click to finished drawing"
-          % (version, os.cpu_count(), args.reps))
+    print(
+        "Chromium %s, %d cores; %d repetitions, median (min-max); main thread from click to finished drawing"
+        % (version, os.cpu_count(), args.reps)
+    )
     print("| Cell | Clock | Bars | Click to finished drawing | Long tasks (over 50 ms) | Longest |")
     print("|---|---|---|---|---|---|")
-    for (page_path, snippet, virtual), runs in results.items():
-        print("| %s | %s | %d | %s | %s | %s |" % (
-            snippet, "virtual" if virtual else "real", runs[0]["bars"], spread([r["ms"] for r in runs], " ms"),
-            spread([r["long"] for r in runs]), spread([r["longest"] for r in runs], " ms")))
+    for (_page_path, snippet, virtual), runs in results.items():
+        print(
+            "| %s | %s | %d | %s | %s | %s |"
+            % (
+                snippet,
+                "virtual" if virtual else "real",
+                runs[0]["bars"],
+                spread([r["ms"] for r in runs], " ms"),
+                spread([r["long"] for r in runs]),
+                spread([r["longest"] for r in runs], " ms"),
+            )
+        )
     return 0
 
 

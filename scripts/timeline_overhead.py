@@ -37,8 +37,10 @@ from cellrun import timeline as _timeline  # noqa: E402
 WORKLOADS = {  # name: (job body, set-up in main)
     "sleeps": ("await asyncio.sleep(0.01)\n    await asyncio.sleep(0.01)", ""),
     "switches": ("for _ in range(20):\n        await asyncio.sleep(0)", ""),
-    "pool": ("async with slots:\n        await asyncio.sleep(0.01)",
-             "global slots\n    slots = asyncio.Semaphore(100)\n    "),
+    "pool": (
+        "async with slots:\n        await asyncio.sleep(0.01)",
+        "global slots\n    slots = asyncio.Semaphore(100)\n    ",
+    ),
 }
 TEMPLATE = """
 import asyncio
@@ -87,9 +89,22 @@ def child(name: str, mode: str, count: int) -> None:
 def instructions(name: str, mode: str) -> int:
     def count(runs: int) -> int:
         done = subprocess.run(
-            ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + os.devnull, sys.executable, __file__,
-             "--child", name, mode, str(runs)],
-            capture_output=True, text=True, env=dict(os.environ, PYTHONHASHSEED="0"), check=True)
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=" + os.devnull,
+                sys.executable,
+                __file__,
+                "--child",
+                name,
+                mode,
+                str(runs),
+            ],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, PYTHONHASHSEED="0"),
+            check=True,
+        )
         return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
     return count(2) - count(1)
@@ -98,12 +113,23 @@ def instructions(name: str, mode: str) -> int:
 def count_instructions(names) -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("--instructions needs valgrind (Debian: apt-get install valgrind)")
-    print("Python %d.%d, 1,000 tasks, real time, instructions of one run (callgrind)" % sys.version_info[:2])
+    print(
+        "Python %d.%d, 1,000 tasks, real time, instructions of one run (callgrind)"
+        % sys.version_info[:2]
+    )
     for name in names:
         plain, traced, build = (instructions(name, mode) for mode in ("plain", "traced", "build"))
-        print("%-9s untraced %6.1fM  traced %6.1fM  overhead %+5.1f%% (during the run %+5.1f%%, building %+5.1f%%)" % (
-            name, plain / 1e6, traced / 1e6, (traced / plain - 1) * 100,
-            (traced - build - plain) / plain * 100, build / plain * 100))
+        print(
+            "%-9s untraced %6.1fM  traced %6.1fM  overhead %+5.1f%% (during the run %+5.1f%%, building %+5.1f%%)"
+            % (
+                name,
+                plain / 1e6,
+                traced / 1e6,
+                (traced / plain - 1) * 100,
+                (traced - build - plain) / plain * 100,
+                build / plain * 100,
+            )
+        )
 
 
 def measure_snippet(path: Path, reps: int) -> None:
@@ -115,20 +141,38 @@ def measure_snippet(path: Path, reps: int) -> None:
         plain.append(measure(source, False, path.name, tasks))
         traced.append(measure(source, True, path.name, tasks))
     a, b = statistics.median(plain), statistics.median(traced)
-    print("Python %d.%d, %s (%d tasks), real time, median of %d runs" % (sys.version_info[:2] + (path.name, tasks, reps)))
-    print("untraced %.3f s (%.3f-%.3f)  traced %.3f s (%.3f-%.3f)  overhead %+.2f%%"
-          % (a, min(plain), max(plain), b, min(traced), max(traced), (b / a - 1) * 100))
+    print(
+        "Python %d.%d, %s (%d tasks), real time, median of %d runs"
+        % (sys.version_info[:2] + (path.name, tasks, reps))
+    )
+    print(
+        "untraced %.3f s (%.3f-%.3f)  traced %.3f s (%.3f-%.3f)  overhead %+.2f%%"
+        % (a, min(plain), max(plain), b, min(traced), max(traced), (b / a - 1) * 100)
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind")
-    parser.add_argument("--snippet", metavar="FILE",
-                        help="instead of the workloads: a snippet as a page runs it (real time, seed 0)")
-    parser.add_argument("--child", nargs=3, metavar=("WORKLOAD", "MODE", "COUNT"), help=argparse.SUPPRESS)
-    parser.add_argument("workloads", nargs="*", metavar="WORKLOAD",
-                        help="some of: %s (default: all)" % ", ".join(WORKLOADS))
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions under callgrind"
+    )
+    parser.add_argument(
+        "--snippet",
+        metavar="FILE",
+        help="instead of the workloads: a snippet as a page runs it (real time, seed 0)",
+    )
+    parser.add_argument(
+        "--child", nargs=3, metavar=("WORKLOAD", "MODE", "COUNT"), help=argparse.SUPPRESS
+    )
+    parser.add_argument(
+        "workloads",
+        nargs="*",
+        metavar="WORKLOAD",
+        help="some of: %s (default: all)" % ", ".join(WORKLOADS),
+    )
     args = parser.parse_args()
     unknown = set(args.workloads) - set(WORKLOADS)
     if unknown:
@@ -142,7 +186,10 @@ def main() -> int:
     if args.snippet:
         measure_snippet(Path(args.snippet), args.reps)
         return 0
-    print("Python %d.%d, 1,000 tasks, real time, median of %d runs" % (sys.version_info[:2] + (args.reps,)))
+    print(
+        "Python %d.%d, 1,000 tasks, real time, median of %d runs"
+        % (sys.version_info[:2] + (args.reps,))
+    )
     for name in args.workloads or WORKLOADS:
         body, setup = WORKLOADS[name]
         source = TEMPLATE.format(body=body, setup=setup)
@@ -152,7 +199,10 @@ def main() -> int:
             plain.append(measure(source, False))
             traced.append(measure(source, True))
         a, b = statistics.median(plain), statistics.median(traced)
-        print("%-9s untraced %7.1f ms  traced %7.1f ms  overhead %+5.1f%%" % (name, a * 1e3, b * 1e3, (b / a - 1) * 100))
+        print(
+            "%-9s untraced %7.1f ms  traced %7.1f ms  overhead %+5.1f%%"
+            % (name, a * 1e3, b * 1e3, (b / a - 1) * 100)
+        )
     return 0
 
 

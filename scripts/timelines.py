@@ -27,9 +27,25 @@ def snippets():
 def reference_run(path: Path) -> dict:
     """cellrun's Outcome for one snippet; its file name is the path under snippets/, as the page shows it."""
     name = path.relative_to(SNIPPETS).as_posix()
-    command = [sys.executable, "-m", "cellrun", "--json", "--virtual", "--seed", str(SEED), "--trace", name]
-    env = {"PYTHONPATH": str(ROOT / "cellrun" / "src"), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
-    done = subprocess.run(command, capture_output=True, text=True, cwd=SNIPPETS, timeout=120, env=env)
+    command = [
+        sys.executable,
+        "-m",
+        "cellrun",
+        "--json",
+        "--virtual",
+        "--seed",
+        str(SEED),
+        "--trace",
+        name,
+    ]
+    env = {
+        "PYTHONPATH": str(ROOT / "cellrun" / "src"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+    }
+    done = subprocess.run(
+        command, capture_output=True, text=True, cwd=SNIPPETS, timeout=120, env=env
+    )
     if not done.stdout:
         raise SystemExit("timelines: cellrun failed on %s:\n%s" % (name, done.stderr))
     report = json.loads(done.stdout)
@@ -48,22 +64,35 @@ def expected_files() -> dict:
         stem = path.relative_to(SNIPPETS).with_suffix("").as_posix()
         uid = "tl-" + stem.replace("/", "-")
         # Compact: the 1,000-task batching runs are most of the folder (indented, they were 3 MB).
-        files[stem + ".json"] = json.dumps(report, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        files[stem + ".json"] = (
+            json.dumps(report, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
+        )
         for lang in ("en", "zh"):
-            files["%s.%s.svg" % (stem, lang)] = render_svg(report["timeline"], lang, "%s-%s" % (uid, lang))
+            files["%s.%s.svg" % (stem, lang)] = render_svg(
+                report["timeline"], lang, "%s-%s" % (uid, lang)
+            )
     return files
 
 
 def stale(files: dict) -> list:
     """Paths that differ from `files`, are missing, or are left over from a deleted snippet."""
-    existing = {p.relative_to(OUT).as_posix() for p in OUT.rglob("*") if p.is_file()} if OUT.exists() else set()
-    wrong = [name for name, text in files.items() if not (OUT / name).is_file()
-             or (OUT / name).read_text(encoding="utf-8") != text]
+    existing = (
+        {p.relative_to(OUT).as_posix() for p in OUT.rglob("*") if p.is_file()}
+        if OUT.exists()
+        else set()
+    )
+    wrong = [
+        name
+        for name, text in files.items()
+        if not (OUT / name).is_file() or (OUT / name).read_text(encoding="utf-8") != text
+    ]
     return sorted(wrong + sorted(existing - set(files)))
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="only report stale files")
     args = parser.parse_args()
     files = expected_files()

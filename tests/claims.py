@@ -72,7 +72,11 @@ def claims_by_snippet(page) -> dict:
     for snippet, stated in by_snippet.items():
         for version in VERSIONS:
             matching = [result for result, span in stated if covers(span, version)]
-            assert len(matching) == 1, "%s on %d.%d: %s" % (snippet, *version, matching or "no claim")
+            assert len(matching) == 1, "%s on %d.%d: %s" % (
+                snippet,
+                *version,
+                matching or "no claim",
+            )
     return by_snippet
 
 

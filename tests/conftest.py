@@ -1,7 +1,6 @@
 """Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and each pinned Pyodide)."""
 
 import pytest
-
 from harness import interpreters, pyodides
 
 

@@ -33,12 +33,20 @@ def run_source(source, filename, virtual, seed, trace, pause, wake):
 run_source
 `);
 const python = pyodide.runPython("import platform\nplatform.python_version()");
-process.stdout.write(JSON.stringify({ ready: pyodide.version, python }) + "\n");
+process.stdout.write(`${JSON.stringify({ ready: pyodide.version, python })}\n`);
 
 for await (const line of createInterface({ input: process.stdin })) {
   const { file, seed = null, virtual = true, trace = false } = JSON.parse(line);
   const source = await readFile(file, "utf8");
   // callPromising: the call may suspend (asyncio.run() waiting in real time), as in the page.
-  const report = await runSource.callPromising(source, file, virtual, seed ?? undefined, trace, pause, () => wake?.());
-  process.stdout.write(report + "\n");
+  const report = await runSource.callPromising(
+    source,
+    file,
+    virtual,
+    seed ?? undefined,
+    trace,
+    pause,
+    () => wake?.(),
+  );
+  process.stdout.write(`${report}\n`);
 }

@@ -10,4 +10,7 @@ def clean(out):
 
 def missing_attribute(out, name):
     """The run stopped because this Python's asyncio has no ``name``."""
-    assert out.exception == {"type": "AttributeError", "message": f"module 'asyncio' has no attribute '{name}'"}
+    assert out.exception == {
+        "type": "AttributeError",
+        "message": f"module 'asyncio' has no attribute '{name}'",
+    }

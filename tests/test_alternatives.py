@@ -26,7 +26,10 @@ def test_the_twins_make_the_same_claims():
 
 def test_every_snippet_of_the_page_has_a_claim_for_every_interpreter():
     by_snippet = claims_by_snippet(PAGES[0])
-    shown = sorted(p.relative_to(ROOT / "snippets").as_posix() for p in (ROOT / "snippets" / "alternatives").glob("*.py"))
+    shown = sorted(
+        p.relative_to(ROOT / "snippets").as_posix()
+        for p in (ROOT / "snippets" / "alternatives").glob("*.py")
+    )
     assert sorted(by_snippet) == shown
 
 
@@ -69,7 +72,10 @@ def test_a_timeout_around_a_group_cancels_every_unfinished_job(python):
     assert out.exception is None and out.warnings == []
     expected = ["wait_for(gather()): timeout at 2.0s", "cancelled: [False, True, True]"]
     if python.at_least(3, 11):
-        expected += ["timeout() around a TaskGroup: timeout at 2.0s", "cancelled: [False, True, True]"]
+        expected += [
+            "timeout() around a TaskGroup: timeout at 2.0s",
+            "cancelled: [False, True, True]",
+        ]
     assert out.lines == expected
     assert out.virtual_time == pytest.approx(4.0 if python.at_least(3, 11) else 2.0)
     if python.version == (3, 8):

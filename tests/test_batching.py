@@ -20,7 +20,9 @@ def total(out):
 
 
 def constant(snippet, name):
-    return int(re.search(rf"^{name} = (\d+)$", (SNIPPETS / snippet).read_text(), re.MULTILINE).group(1))
+    return int(
+        re.search(rf"^{name} = (\d+)$", (SNIPPETS / snippet).read_text(), re.MULTILINE).group(1)
+    )
 
 
 @pytest.mark.parametrize("seed", SEEDS)

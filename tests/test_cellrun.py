@@ -53,12 +53,18 @@ def test_output_streams_in_order_to_the_sink():
     seen = []
     source = "import sys\nprint('a')\nsys.stderr.write('b\\n')\nprint('c')\n"
     outcome = run_source(source, sink=lambda stream, text: seen.append((stream, text)))
-    assert [item for item in seen if item[1] != "\n"] == [("stdout", "a"), ("stderr", "b\n"), ("stdout", "c")]
+    assert [item for item in seen if item[1] != "\n"] == [
+        ("stdout", "a"),
+        ("stderr", "b\n"),
+        ("stdout", "c"),
+    ]
     assert outcome.stdout == "a\nc\n" and outcome.stderr == "b\n"
 
 
 def test_each_run_gets_a_fresh_namespace_and_no_current_loop():
-    first = run_source("import asyncio\nx = 1\nloop = asyncio.new_event_loop()\nasyncio.set_event_loop(loop)\n")
+    first = run_source(
+        "import asyncio\nx = 1\nloop = asyncio.new_event_loop()\nasyncio.set_event_loop(loop)\n"
+    )
     second = run_source("print('x' in globals())\n")
     assert first.exit_code == 0
     assert second.stdout == "False\n"
@@ -68,7 +74,7 @@ def test_an_exception_is_reported_with_a_traceback_from_the_snippet():
     outcome = run_source("def f():\n    raise ValueError('boom')\nf()\n", "demo.py")
     assert outcome.exit_code == 1
     assert outcome.exception == {"type": "ValueError", "message": "boom"}
-    assert outcome.stderr.startswith("Traceback (most recent call last):\n  File \"demo.py\", line 3")
+    assert outcome.stderr.startswith('Traceback (most recent call last):\n  File "demo.py", line 3')
     assert "cellrun" not in outcome.stderr
     assert "    raise ValueError('boom')" in outcome.stderr
 
@@ -102,7 +108,9 @@ loop.run_until_complete(asyncio.sleep(1))
 
 
 def test_a_deadlock_on_the_virtual_clock_is_an_error_not_a_hang():
-    source = "import asyncio\nasync def main():\n    await asyncio.Event().wait()\nasyncio.run(main())\n"
+    source = (
+        "import asyncio\nasync def main():\n    await asyncio.Event().wait()\nasyncio.run(main())\n"
+    )
     outcome = run_source(source, virtual=True)
     assert outcome.exception["type"] == "RuntimeError"
     assert "hang forever" in outcome.exception["message"]
@@ -136,7 +144,13 @@ def test_a_thread_keeps_to_the_virtual_clock_and_repeats_exactly():
     assert outcomes[0].exception is None, outcomes[0].stderr
     assert {o.stdout for o in outcomes} == {outcomes[0].stdout}
     # The ticks go on while the thread sleeps; asyncio.run waits for the job nobody awaited.
-    assert outcomes[0].stdout.splitlines() == ["tick 0.0", "tick 1.0", "tick 2.0", "tick 3.0", "thread done at 2.5"]
+    assert outcomes[0].stdout.splitlines() == [
+        "tick 0.0",
+        "tick 1.0",
+        "tick 2.0",
+        "tick 3.0",
+        "thread done at 2.5",
+    ]
     assert outcomes[0].virtual_time == pytest.approx(4.0 + 3.0)
 
 
@@ -237,7 +251,10 @@ def test_the_page_path_runs_unmodified_code_and_cancels_leftovers():
 @pytest.mark.parametrize(
     "body, error",
     [
-        ("async def main():\n    while True:\n        await asyncio.sleep(0.01)\nasyncio.run(main())\n", "CancelledError"),
+        (
+            "async def main():\n    while True:\n        await asyncio.sleep(0.01)\nasyncio.run(main())\n",
+            "CancelledError",
+        ),
         ("time.sleep(60)\n", "KeyboardInterrupt"),
         ("async def main():\n    time.sleep(60)\nasyncio.run(main())\n", "KeyboardInterrupt"),
     ],
@@ -255,7 +272,9 @@ def test_stop_ends_a_run_that_waits(body, error):
     stopper = threading.Timer(0.2, runs.stop)
     stopper.start()
     start = time.perf_counter()
-    report = json.loads(runs.run("import asyncio, time\n" + body, "endless.py", pause=pause, wake=wake))
+    report = json.loads(
+        runs.run("import asyncio, time\n" + body, "endless.py", pause=pause, wake=wake)
+    )
     assert time.perf_counter() - start < 5
     assert report["exception"]["type"] == error
     runs.stop()  # between runs: nothing to stop, nothing breaks
@@ -280,7 +299,9 @@ def test_a_real_time_run_prints_what_a_virtual_run_prints():
     virtual = run_source(source, virtual=True, trace=True)
     real = run_source(source, trace=True)
     assert virtual.stdout == "a 0.1\nb 0.2\nc 0.3\n"
-    assert differences(virtual.stdout.splitlines(), real.stdout.splitlines()) == []  # late only within margins
+    assert (
+        differences(virtual.stdout.splitlines(), real.stdout.splitlines()) == []
+    )  # late only within margins
     outcomes = lambda run: [(row["name"], row["outcome"]) for row in run.timeline["tasks"]]  # noqa: E731
     assert outcomes(real) == outcomes(virtual)
 
@@ -303,7 +324,9 @@ def test_json_reports_name_no_path_of_this_machine(tmp_path):
 
     snippet = tmp_path / "empty.py"
     snippet.write_text("import asyncio\nasyncio.run(asyncio.wait(set()))\n")
-    done = subprocess.run([sys.executable, "-m", "cellrun", "--json", str(snippet)], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "cellrun", "--json", str(snippet)], capture_output=True, text=True
+    )
     stderr = json.loads(done.stdout)["stderr"]
     assert 'File "<stdlib>/asyncio/' in stderr
     assert sysconfig.get_paths()["stdlib"] not in stderr

@@ -17,7 +17,11 @@ import test_site
 
 REPO = test_site.REPO
 TIMELINES = REPO / "data" / "timelines"
-CHUNKS, POOL, WORKERS = "batching/chunks_wait_for_slowest.py", "batching/semaphore_pool.py", "batching/queue_workers.py"
+CHUNKS, POOL, WORKERS = (
+    "batching/chunks_wait_for_slowest.py",
+    "batching/semaphore_pool.py",
+    "batching/queue_workers.py",
+)
 LANGS = ("en", "zh")
 MARKER = "<!-- compare-batching -->"
 
@@ -82,7 +86,11 @@ def figure(lang: str) -> Figure:
 
 
 def panels(parsed: Figure) -> dict:
-    return {a["data-snippet"]: a for t, a in parsed.tags if t == "g" and "cmp-panel" in (a.get("class") or "")}
+    return {
+        a["data-snippet"]: a
+        for t, a in parsed.tags
+        if t == "g" and "cmp-panel" in (a.get("class") or "")
+    }
 
 
 # ------------------------------------------------------------------ the data
@@ -106,7 +114,9 @@ def test_before_each_chunk_boundary_99_lanes_wait_for_the_slowest_job():
     boundaries = [m["at"] for m in chunks["markers"] if m["kind"] == "gather"]
     assert len(boundaries) == 10
     for at in boundaries:
-        waiting = [lane for lane in chunks["lanes"] if any(abs(end - at) < 1e-9 for _, end in lane["idle"])]
+        waiting = [
+            lane for lane in chunks["lanes"] if any(abs(end - at) < 1e-9 for _, end in lane["idle"])
+        ]
         assert len(waiting) == 99, at
     assert sum(len(lane["idle"]) for lane in chunks["lanes"]) == 99 * len(boundaries)
 
@@ -123,7 +133,10 @@ def test_the_idle_gaps_are_the_whole_difference():
     """Same work in each run: lanes x total - idle is the busy time, the same for all three,
     so the chunks' extra idle time over the lanes equals how much longer they take."""
     runs = {snippet: timeline(snippet) for snippet in (CHUNKS, POOL, WORKERS)}
-    busy = {snippet: len(run["lanes"]) * run["total"] - run["idle_total"] for snippet, run in runs.items()}
+    busy = {
+        snippet: len(run["lanes"]) * run["total"] - run["idle_total"]
+        for snippet, run in runs.items()
+    }
     assert max(busy.values()) - min(busy.values()) < 1e-3, busy
     chunks, pool = timeline(CHUNKS), timeline(POOL)
     extra = (chunks["idle_total"] - pool["idle_total"]) / len(chunks["lanes"])
@@ -146,10 +159,16 @@ def test_the_figure_states_the_reference_runs_totals_and_idle_time(lang):
         assert float(attrs["data-total"]) == run["total"]
         assert float(attrs["data-idle"]) == run["idle_total"]
         assert int(attrs["data-lanes"]) == len(run["lanes"])
-        heading = next(h for h in parsed.headings if h.startswith(dict(compare.FIGURES["batching"])[snippet][lang]))
+        heading = next(
+            h
+            for h in parsed.headings
+            if h.startswith(dict(compare.FIGURES["batching"])[snippet][lang])
+        )
         assert total in heading and idle in heading and str(len(run["lanes"])) in heading
         assert rows[snippet][1:] == [total, idle, str(len(run["lanes"]))]
-    assert compare.seconds(timeline(CHUNKS)["total"], lang) == ("9.92 s" if lang == "en" else "9.92 秒")
+    assert compare.seconds(timeline(CHUNKS)["total"], lang) == (
+        "9.92 s" if lang == "en" else "9.92 秒"
+    )
 
 
 def _rects(path: str) -> list:
@@ -161,14 +180,16 @@ def _rects(path: str) -> list:
 def test_the_drawing_fills_each_lane_with_its_jobs_and_idle_gaps(snippet):
     """Every lane is drawn from 0 to the run's total: jobs running, then idle gaps, nothing missed."""
     svg = compare.render("batching", "en")
-    panel = re.search(r'<g class="cmp-panel" data-snippet="%s".*?</g>' % re.escape(snippet), svg, re.DOTALL)[0]
+    panel = re.search(
+        r'<g class="cmp-panel" data-snippet="%s".*?</g>' % re.escape(snippet), svg, re.DOTALL
+    )[0]
     busy = _rects(re.search(r'<path class="cmp-busy" d="([^"]*)"', panel)[1])
     idle = _rects(re.search(r'<path class="cmp-idle" d="([^"]*)"', panel)[1])
     run = timeline(snippet)
     assert len(idle) == sum(len(lane["idle"]) for lane in run["lanes"])
     end = float(re.search(r'<line class="cmp-end" x1="([\d.]+)"', panel)[1])
     rows = {}
-    for x, y, width in busy + idle:
+    for _x, y, width in busy + idle:
         rows.setdefault(y, []).append(width)
     assert len(rows) == len(run["lanes"])
     for y, widths in rows.items():
@@ -187,7 +208,9 @@ def test_the_figure_is_accessible_and_needs_no_inline_style_or_script(lang):
         assert compare.seconds(timeline(snippet)["idle_total"], lang) in desc
     scroller = next(a for t, a in parsed.tags if "cmp-scroll" in (a.get("class") or ""))
     assert scroller["tabindex"] == "0" and scroller["aria-label"]
-    assert any(t == "caption" for t, _ in parsed.tags) and any(a.get("scope") == "row" for _, a in parsed.tags)
+    assert any(t == "caption" for t, _ in parsed.tags) and any(
+        a.get("scope") == "row" for _, a in parsed.tags
+    )
     assert not any("style" in a for _, a in parsed.tags)
     assert "<script" not in html and "<style" not in html
 
@@ -207,7 +230,7 @@ def test_an_unknown_figure_fails_loudly():
 
 
 def test_both_twins_place_the_figure_in_the_same_section():
-    for lang, name in (("en", "batching.md"), ("zh", "batching.zh.md")):
+    for _lang, name in (("en", "batching.md"), ("zh", "batching.zh.md")):
         text = (REPO / "docs" / name).read_text("utf-8")
         assert text.count(MARKER) == 1, name
         section = text[: text.index(MARKER)].rsplit("\n## ", 1)[1]
@@ -234,17 +257,23 @@ def test_the_build_stays_strict_and_warning_free(site):
 @pytest.mark.parametrize("lang", LANGS)
 def test_both_languages_built_pages_hold_the_figure(site, lang):
     site.require()
-    page = (site.root / ("" if lang == "en" else "zh/") / "batching" / "index.html").read_text("utf-8")
+    page = (site.root / ("" if lang == "en" else "zh/") / "batching" / "index.html").read_text(
+        "utf-8"
+    )
     assert MARKER not in page
     assert page.count('id="figure-compare-batching"') == 1
     assert 'id="side-by-side"' in page
     built = page[
-        page.index('<figure class="cmp-figure"') : page.index("</figure>", page.index('<figure class="cmp-figure"'))
+        page.index('<figure class="cmp-figure"') : page.index(
+            "</figure>", page.index('<figure class="cmp-figure"')
+        )
     ]
     assert built.strip() == compare.render("batching", lang).strip()[: -len("</figure>")].strip()
     for snippet in (CHUNKS, POOL, WORKERS):
         assert compare.seconds(timeline(snippet)["idle_total"], lang) in built
     # The figure comes right after the section's prose, before the next section.
     assert (
-        page.index('id="side-by-side"') < page.index("figure-compare-batching") < page.index('id="generator-or-list"')
+        page.index('id="side-by-side"')
+        < page.index("figure-compare-batching")
+        < page.index('id="generator-or-list"')
     )

@@ -34,7 +34,9 @@ def test_results_follow_argument_order_not_completion_order(python, seed):
     assert value_after(lines[5], "results: ") == list("ABCDE")
     # Concurrent: the total is the slowest job, not the sum.
     assert seconds(lines[6]) == max(times)
-    assert python.run("gather/results_in_order.py", seed=seed).virtual_time == pytest.approx(max(times), abs=0.051)
+    assert python.run("gather/results_in_order.py", seed=seed).virtual_time == pytest.approx(
+        max(times), abs=0.051
+    )
 
 
 def test_completion_order_differs_from_argument_order_for_some_seed(python):
@@ -141,7 +143,9 @@ def test_the_first_exception_reaches_the_awaiter_and_the_others_keep_running(pyt
 
 def test_return_exceptions_puts_exceptions_in_place_of_results(python):
     out = python.run("gather/return_exceptions.py")
-    cancelled = "CancelledError()" if python.version == (3, 8) else "CancelledError('')"  # 3.9+: a message
+    cancelled = (
+        "CancelledError()" if python.version == (3, 8) else "CancelledError('')"
+    )  # 3.9+: a message
     assert clean(out) == [
         f"['fast', ValueError('broken failed'), 'slow', {cancelled}] after 3.0s",
         "ok: fast",

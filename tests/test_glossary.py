@@ -23,7 +23,9 @@ def cells(line: str) -> list:
 def terms_table() -> tuple:
     """(line numbers of the table, {discouraged: term}) from glossary.zh.md."""
     lines = GLOSSARY.read_text(encoding="utf-8").splitlines()
-    header = next(i for i, line in enumerate(lines) if line.startswith("|") and "不用" in cells(line))
+    header = next(
+        i for i, line in enumerate(lines) if line.startswith("|") and "不用" in cells(line)
+    )
     columns = cells(lines[header])
     end = header + 1
     while end < len(lines) and lines[end].startswith("|"):

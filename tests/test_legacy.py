@@ -13,7 +13,10 @@ from claims import assert_claims_hold, claims, claims_by_snippet
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
-NO_CURRENT_LOOP = {"type": "RuntimeError", "message": "There is no current event loop in thread 'MainThread'."}
+NO_CURRENT_LOOP = {
+    "type": "RuntimeError",
+    "message": "There is no current event loop in thread 'MainThread'.",
+}
 GROUPS = [
     [f"group 1.{i}" for i in range(1, 6)],
     [f"group 2.{i}" for i in range(1, 4)],
@@ -53,23 +56,33 @@ def test_gather_groups_legacy(python):
     assert printed_results(out) == GROUPS
     if python.at_least(3, 12):
         [warning] = out.warnings
-        assert (warning["category"], warning["message"]) == ("DeprecationWarning", "There is no current event loop")
+        assert (warning["category"], warning["message"]) == (
+            "DeprecationWarning",
+            "There is no current event loop",
+        )
         assert warning["line"] == 17  # loop = asyncio.get_event_loop()
     else:
         assert out.warnings == []
 
 
-@pytest.mark.parametrize("snippet", ["legacy/gather_groups_modern.py", "legacy/gather_groups_taskgroup.py"])
+@pytest.mark.parametrize(
+    "snippet", ["legacy/gather_groups_modern.py", "legacy/gather_groups_taskgroup.py"]
+)
 def test_gather_groups_rewrites_print_the_same_results(python, snippet):
     out = python.run(snippet)
     if snippet.endswith("taskgroup.py") and not python.at_least(3, 11):
-        assert out.exception == {"type": "AttributeError", "message": "module 'asyncio' has no attribute 'TaskGroup'"}
+        assert out.exception == {
+            "type": "AttributeError",
+            "message": "module 'asyncio' has no attribute 'TaskGroup'",
+        }
         return
     assert out.exception is None and out.warnings == []
     assert printed_results(out) == GROUPS
     # As long as the slowest coroutine: the same seed gives the same sleeps as the legacy run.
     if not python.at_least(3, 14):  # there the legacy file stops before its sleeps
-        assert out.virtual_time == pytest.approx(python.run("legacy/gather_groups_legacy.py").virtual_time)
+        assert out.virtual_time == pytest.approx(
+            python.run("legacy/gather_groups_legacy.py").virtual_time
+        )
     assert 1 <= out.virtual_time <= 3
 
 
@@ -83,7 +96,10 @@ def test_wait_three_steps_legacy(python):
         assert out.exception == NO_CURRENT_LOOP
         assert out.lines == [] and out.warnings == []
     elif python.at_least(3, 11):
-        assert out.exception == {"type": "TypeError", "message": "Passing coroutines is forbidden, use tasks explicitly."}
+        assert out.exception == {
+            "type": "TypeError",
+            "message": "Passing coroutines is forbidden, use tasks explicitly.",
+        }
         assert out.lines == ["Get first result:"]
         assert wait_warnings == []
     else:
@@ -168,11 +184,17 @@ def test_the_310_and_311_releases_we_run_are_past_the_patch_releases_that_warned
         pytest.skip("the page's patch-release history is about 3.10 and 3.11")
     out = python.run("legacy/gather_groups_legacy.py")
     release = tuple(int(part) for part in out.python.split(".")[:3])
-    assert release == {(3, 10): (3, 10, 13), (3, 11): (3, 11, 7)}[python.version]  # named on the page
+    assert (
+        release == {(3, 10): (3, 10, 13), (3, 11): (3, 11, 7)}[python.version]
+    )  # named on the page
     assert out.warnings == [] and out.exception is None
 
 
-LEGACY_LOOPS = ["legacy/gather_groups_legacy.py", "legacy/get_event_loop_after_close.py", "legacy/wait_three_steps_legacy.py"]
+LEGACY_LOOPS = [
+    "legacy/gather_groups_legacy.py",
+    "legacy/get_event_loop_after_close.py",
+    "legacy/wait_three_steps_legacy.py",
+]
 
 
 def test_get_event_loop_at_module_level_warns_on_312_and_313_and_raises_from_314(python):

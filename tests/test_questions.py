@@ -26,7 +26,10 @@ def test_the_twins_make_the_same_claims():
 
 def test_every_snippet_of_the_page_has_a_claim_for_every_interpreter():
     by_snippet = claims_by_snippet(PAGES[0])
-    shown = sorted(p.relative_to(ROOT / "snippets").as_posix() for p in (ROOT / "snippets" / "questions").glob("*.py"))
+    shown = sorted(
+        p.relative_to(ROOT / "snippets").as_posix()
+        for p in (ROOT / "snippets" / "questions").glob("*.py")
+    )
     assert sorted(by_snippet) == shown
 
 
@@ -93,7 +96,10 @@ def test_to_thread_keeps_the_ticks_going_where_there_are_threads(python):
         assert out.exception == {"type": "RuntimeError", "message": "can't start new thread"}
         assert out.stdout == ""
         return
-    assert clean(out) == ["to_thread: ticks at [0.0, 0.1, 0.2, 0.3, 0.4]", "blocking_call() returned"]
+    assert clean(out) == [
+        "to_thread: ticks at [0.0, 0.1, 0.2, 0.3, 0.4]",
+        "blocking_call() returned",
+    ]
     assert out.virtual_time == pytest.approx(0.5)
 
 
@@ -132,7 +138,10 @@ def test_asyncio_run_inside_a_running_loop_raises_and_await_works(python):
 def test_the_loop_argument_warns_then_is_gone(python):
     out = python.run("questions/loop_argument.py")
     if python.at_least(3, 10):
-        assert out.exception == {"type": "TypeError", "message": "sleep() got an unexpected keyword argument 'loop'"}
+        assert out.exception == {
+            "type": "TypeError",
+            "message": "sleep() got an unexpected keyword argument 'loop'",
+        }
         assert out.stdout == "" and out.warnings == []
         return
     assert out.exception is None
@@ -155,7 +164,9 @@ def test_a_module_level_semaphore_fails_on_contention_before_3_10(python):
         assert out.virtual_time == pytest.approx(0.2)  # B waited for A
         return
     assert out.exception["type"] == "RuntimeError"
-    assert out.exception["message"].endswith("got Future <Future pending> attached to a different loop")
+    assert out.exception["message"].endswith(
+        "got Future <Future pending> attached to a different loop"
+    )
     assert "in acquire" in out.stderr  # B's wait for the slot
     assert out.stdout == ""
     assert [(w["category"], w["message"].split(" <")[0]) for w in out.warnings] == [

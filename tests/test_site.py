@@ -56,9 +56,7 @@ def source_pages() -> dict:
 
 
 def includes(path: Path) -> list:
-    return [
-        m["path"] for m in map(INCLUDE.match, path.read_text("utf-8").splitlines()) if m
-    ]
+    return [m["path"] for m in map(INCLUDE.match, path.read_text("utf-8").splitlines()) if m]
 
 
 def built_page(name: str) -> str:
@@ -101,15 +99,11 @@ class Site:
 
     def require(self):
         if self.returncode != 0:
-            pytest.fail(
-                "mkdocs build --strict failed:\n" + self.output[-4000:], pytrace=False
-            )
+            pytest.fail("mkdocs build --strict failed:\n" + self.output[-4000:], pytrace=False)
         return self
 
     def html_files(self):
-        return sorted(
-            p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html")
-        )
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
 
     def pages(self, lang):
         """Built pages of one language, relative to that language's root."""
@@ -159,9 +153,7 @@ def resource_urls(tags):
         "embed": ("src",),
         "object": ("data",),
         "input": ("src",),
-        "link": (
-            "href",
-        ),  # stylesheets, icons, preloads; Material also fetches rel=alternate
+        "link": ("href",),  # stylesheets, icons, preloads; Material also fetches rel=alternate
         "image": ("href", "xlink:href"),
         "use": ("href", "xlink:href"),
     }
@@ -240,9 +232,7 @@ def test_no_runnable_python_written_in_the_pages():
             )
             if not whole_file:
                 bad.append(f"{path.relative_to(REPO)}:{line}: {body[:3]}")
-    assert not bad, (
-        "Python fences must hold exactly one whole-file include:\n" + "\n".join(bad)
-    )
+    assert not bad, "Python fences must hold exactly one whole-file include:\n" + "\n".join(bad)
     assert count, "no Python fence in docs/ at all"
 
 
@@ -275,9 +265,7 @@ def test_html_lang_and_material_ui_language(site):
             path = rel if lang == "en" else f"zh/{rel}"
             tags = site.parse(path).tags
             html_lang = next(a.get("lang") for t, a in tags if t == "html")
-            search = next(
-                a for t, a in tags if a.get("data-md-component") == "search-query"
-            )
+            search = next(a for t, a in tags if a.get("data-md-component") == "search-query")
             assert (html_lang, search.get("placeholder")) == expected[lang], path
 
 
@@ -296,26 +284,16 @@ def test_internal_links_and_anchors_resolve(site):
                 ):
                     continue
                 if url.startswith("/") and not rel.endswith("404.html"):
-                    broken.append(
-                        f"{rel}: <{tag} {attr}={url!r}> depends on the host's root"
-                    )
+                    broken.append(f"{rel}: <{tag} {attr}={url!r}> depends on the host's root")
                     continue
-                absolute = (
-                    ORIGIN + url[1:] if url.startswith("/") else urljoin(page_url, url)
-                )
+                absolute = ORIGIN + url[1:] if url.startswith("/") else urljoin(page_url, url)
                 target = site.target(absolute.split("#")[0].split("?")[0])
                 checked += 1
                 if target is None or not (site.root / target).is_file():
-                    broken.append(
-                        f"{rel}: <{tag} {attr}={url!r}> -> {target} is missing"
-                    )
+                    broken.append(f"{rel}: <{tag} {attr}={url!r}> -> {target} is missing")
                     continue
                 fragment = unquote(urlsplit(absolute).fragment)
-                if (
-                    fragment
-                    and target.endswith(".html")
-                    and fragment not in site.parse(target).ids
-                ):
+                if fragment and target.endswith(".html") and fragment not in site.parse(target).ids:
                     broken.append(
                         f"{rel}: <{tag} {attr}={url!r}> -> no id {fragment!r} in {target}"
                     )
@@ -340,19 +318,13 @@ def test_no_resource_comes_from_another_host(site):
             if OTHER_HOST.match(url):
                 loaded.append(f"{rel}: <{tag} {attr}={url}>")
         for text in tags.styles:
-            loaded += [
-                f"{rel}: <style> {u}" for u in css_urls(text) if OTHER_HOST.match(u)
-            ]
+            loaded += [f"{rel}: <style> {u}" for u in css_urls(text) if OTHER_HOST.match(u)]
         for tag, attrs in tags.tags:
             if tag == "a" and OTHER_HOST.match(attrs.get("href") or ""):
                 outbound.add(attrs["href"])
     for css in site.root.rglob("*.css"):
         rel = css.relative_to(site.root)
-        loaded += [
-            f"{rel}: {u}"
-            for u in css_urls(css.read_text("utf-8"))
-            if OTHER_HOST.match(u)
-        ]
+        loaded += [f"{rel}: {u}" for u in css_urls(css.read_text("utf-8")) if OTHER_HOST.match(u)]
     assert not loaded, "resources from another host:\n" + "\n".join(loaded)
     # Outbound <a> links are fine (they are followed, not loaded): list them.
     print("outbound links:", *sorted(outbound), sep="\n  ")
@@ -364,15 +336,9 @@ def test_theme_features_that_would_fetch_from_another_host_are_off(site):
     site.require()
     for rel in site.html_files():
         text = (site.root / rel).read_text("utf-8")
-        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, (
-            rel
-        )
-        assert 'class="mermaid"' not in text, (
-            f"{rel}: mermaid would load from unpkg.com"
-        )
-        assert 'data-md-component="source"' not in text, (
-            f"{rel}: repo facts call api.github.com"
-        )
+        assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, rel
+        assert 'class="mermaid"' not in text, f"{rel}: mermaid would load from unpkg.com"
+        assert 'data-md-component="source"' not in text, f"{rel}: repo facts call api.github.com"
 
 
 def test_our_own_scripts_name_no_other_host():
@@ -385,9 +351,7 @@ def test_our_own_scripts_name_no_other_host():
     ]
     found = []
     for path in ours:
-        for url in re.findall(
-            r"""["'`(]((?:https?:)?//[^"'`)\s]+)""", path.read_text("utf-8")
-        ):
+        for url in re.findall(r"""["'`(]((?:https?:)?//[^"'`)\s]+)""", path.read_text("utf-8")):
             if not url.startswith("http://www.w3.org/"):
                 found.append(f"{path.relative_to(REPO)}: {url}")
     assert not found, "\n".join(found)
@@ -395,9 +359,7 @@ def test_our_own_scripts_name_no_other_host():
 
 def test_material_font_is_off():
     text = (REPO / "mkdocs.yml").read_text("utf-8")
-    assert re.search(
-        r"^theme:(?:\n[ \t]+.*)*?\n[ \t]+font:\s*false\s*$", text, re.MULTILINE
-    )
+    assert re.search(r"^theme:(?:\n[ \t]+.*)*?\n[ \t]+font:\s*false\s*$", text, re.MULTILINE)
 
 
 # ------------------------------------------------------------------ switcher
@@ -412,9 +374,7 @@ def test_language_switcher_links_each_page_to_its_twin(site):
             links = [
                 a
                 for tag, a in site.parse(path).tags
-                if tag == "a"
-                and a.get("hreflang") == other
-                and a.get("target") == "_self"
+                if tag == "a" and a.get("hreflang") == other and a.get("target") == "_self"
             ]
             assert len(links) == 1, f"{path}: {len(links)} switcher links to {other}"
             link = links[0]
@@ -430,12 +390,7 @@ def test_language_switcher_links_each_page_to_its_twin(site):
 
 
 def search_index(site, lang):
-    path = (
-        site.root
-        / ("" if lang == "en" else f"{lang}/")
-        / "search"
-        / "search_index.json"
-    )
+    path = site.root / ("" if lang == "en" else f"{lang}/") / "search" / "search_index.json"
     assert path.is_file(), f"no search index for {lang}: {path}"
     return json.loads(path.read_text("utf-8"))
 
@@ -458,13 +413,10 @@ def test_each_language_has_its_own_search_index(site):
             )
     # Material fetches search/search_index.json from its base: the zh pages' base is zh/.
     text = (site.root / "zh" / "index.html").read_text("utf-8")
-    config = json.loads(
-        re.search(r'<script id="__config"[^>]*>(.*?)</script>', text, re.DOTALL)[1]
-    )
+    config = json.loads(re.search(r'<script id="__config"[^>]*>(.*?)</script>', text, re.DOTALL)[1])
     assert (
         site.target(
-            urljoin(urljoin(ORIGIN, "zh/index.html"), config["base"])
-            + "search/search_index.json"
+            urljoin(urljoin(ORIGIN, "zh/index.html"), config["base"]) + "search/search_index.json"
         )
         == "zh/search/search_index.json"
     )
@@ -474,16 +426,13 @@ def test_each_language_has_its_own_search_index(site):
 def test_chinese_search_finds_the_cancellation_sections(site, page):
     site.require()
     index = search_index(site, "zh")
-    assert "\\u200b" in index["config"]["separator"], (
-        "the zh separator must split jieba's segments"
-    )
+    assert "\\u200b" in index["config"]["separator"], "the zh separator must split jieba's segments"
     separator = re.compile(index["config"]["separator"])
     hits = [
         d
         for d in index["docs"]
         if d["location"].startswith(f"{page}/#")
-        and "取消"
-        in separator.split(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]))
+        and "取消" in separator.split(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"]))
     ]
     assert hits, f"no section of zh/{page}/ has 取消 as a search token"
 
@@ -502,9 +451,7 @@ def project_copy(tmp_path):
     shutil.copytree(REPO / "snippets", tmp_path / "snippets")
     (tmp_path / "snippets" / "fixture").mkdir()
     for name in ("first", "second"):
-        (tmp_path / "snippets" / "fixture" / f"{name}.py").write_text(
-            f"print({name!r})\n"
-        )
+        (tmp_path / "snippets" / "fixture" / f"{name}.py").write_text(f"print({name!r})\n")
     return tmp_path
 
 
@@ -523,27 +470,19 @@ def test_build_fails_on_a_missing_twin(project_copy, kept):
     (project_copy / "docs" / kept).write_text(fixture_page(["fixture/first.py"]))
     code, output = build_copy(project_copy)
     assert code != 0
-    missing = (
-        "fixture-twins.zh.md" if kept == "fixture-twins.md" else "fixture-twins.md"
-    )
-    assert f"docs/{kept}" in output and f"docs/{missing} is missing" in output, output[
-        -2000:
-    ]
+    missing = "fixture-twins.zh.md" if kept == "fixture-twins.md" else "fixture-twins.md"
+    assert f"docs/{kept}" in output and f"docs/{missing} is missing" in output, output[-2000:]
 
 
 def test_build_fails_when_twins_include_snippets_in_another_order(project_copy):
     docs = project_copy / "docs"
-    (docs / "fixture-twins.md").write_text(
-        fixture_page(["fixture/first.py", "fixture/second.py"])
-    )
+    (docs / "fixture-twins.md").write_text(fixture_page(["fixture/first.py", "fixture/second.py"]))
     (docs / "fixture-twins.zh.md").write_text(
         fixture_page(["fixture/second.py", "fixture/first.py"])
     )
     code, output = build_copy(project_copy)
     assert code != 0
-    assert "docs/fixture-twins.zh.md" in output and "same order" in output, output[
-        -2000:
-    ]
+    assert "docs/fixture-twins.zh.md" in output and "same order" in output, output[-2000:]
 
 
 def test_build_fails_on_a_missing_include(project_copy):

@@ -7,10 +7,10 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-
-from cellrun import run_source
 from cellrun.svg import render_svg, render_table
 from harness import ROOT, interpreters
+
+from cellrun import run_source
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import timelines  # noqa: E402
@@ -69,7 +69,12 @@ def test_a_known_run_gives_the_expected_bars_and_markers():
     assert bars(timeline) == [
         ("Task-1", 0.0, 2.5, "done"),
         ("Task-2", 0.0, 1.0, "done"),
-        ("Task-3", 0.0, 2.5, "pending"),  # gather failed at 2.0; its sibling kept running to the end
+        (
+            "Task-3",
+            0.0,
+            2.5,
+            "pending",
+        ),  # gather failed at 2.0; its sibling kept running to the end
         ("Task-4", 0.0, 2.0, "failed"),
         ("Task-5", 2.5, 2.5, "pending"),  # asyncio.run returned while it was still pending
     ]
@@ -88,9 +93,17 @@ def test_a_known_run_gives_the_expected_bars_and_markers():
 def test_a_failing_task_group_cancels_its_siblings():
     outcome = run_source(TASKGROUP, "group.py", virtual=True, trace=True)
     assert outcome.stdout == "group failed\n"
-    assert bars(outcome.timeline)[1:] == [("fails", 0.0, 1.0, "failed"), ("slow", 0.0, 1.0, "cancelled")]
+    assert bars(outcome.timeline)[1:] == [
+        ("fails", 0.0, 1.0, "failed"),
+        ("slow", 0.0, 1.0, "cancelled"),
+    ]
     (marker,) = outcome.timeline["markers"]
-    assert (marker["kind"], marker["at"], marker["outcome"], marker["tasks"]) == ("taskgroup", 1.0, "failed", [1, 2])
+    assert (marker["kind"], marker["at"], marker["outcome"], marker["tasks"]) == (
+        "taskgroup",
+        1.0,
+        "failed",
+        [1, 2],
+    )
 
 
 def test_lanes_show_batches_idle_waiting_for_their_slowest_job():
@@ -127,7 +140,9 @@ def test_events_stream_as_they_happen_and_add_up_to_the_timeline():
     ends = {e["task"]: e for e in events if e["event"] == "end"}
     assert [e["task"] for e in starts] == [t["id"] for t in outcome.timeline["tasks"]]
     for task in outcome.timeline["tasks"]:
-        assert ends[task["id"]]["outcome"] == task["outcome"] and ends[task["id"]]["at"] == task["end"]
+        assert (
+            ends[task["id"]]["outcome"] == task["outcome"] and ends[task["id"]]["at"] == task["end"]
+        )
     assert events == sorted(events, key=lambda e: e["at"])
 
 
@@ -161,7 +176,9 @@ def test_real_time_and_virtual_time_give_the_same_order_and_outcomes():
         return [(e["event"], e.get("task"), e.get("outcome"), e.get("kind")) for e in events]
 
     assert story(real_events) == story(virtual_events)
-    assert [t["outcome"] for t in real.timeline["tasks"]] == [t["outcome"] for t in virtual.timeline["tasks"]]
+    assert [t["outcome"] for t in real.timeline["tasks"]] == [
+        t["outcome"] for t in virtual.timeline["tasks"]
+    ]
     assert real.timeline["clock"] == "real"
     assert real.timeline["total"] == pytest.approx(virtual.timeline["total"], abs=0.05)
 
@@ -179,14 +196,22 @@ def test_the_svg_keeps_the_dom_contract_and_themes():
         assert {b.get("data-outcome") for b in bars_} <= {"done", "failed", "cancelled", "pending"}
         assert not re.search(r'(fill|stroke)="#', text), "colours belong in CSS variables"
         assert '[data-md-color-scheme="slate"]' in text
-    assert "任务" in render_table(timeline, "zh") and "<th scope=\"col\">Task</th>" in render_table(timeline, "en")
+    assert "任务" in render_table(timeline, "zh") and '<th scope="col">Task</th>' in render_table(
+        timeline, "en"
+    )
 
 
 def test_the_committed_timelines_are_fresh():
     stale = timelines.stale(timelines.expected_files())
     assert not stale, "stale timelines (run `make timelines`): %s" % stale
-    report = json.loads(next((ROOT / "data" / "timelines").rglob("*.json")).read_text(encoding="utf-8"))
-    assert report["seed"] == 0 and report["virtual"] is True and report["timeline"]["clock"] == "virtual"
+    report = json.loads(
+        next((ROOT / "data" / "timelines").rglob("*.json")).read_text(encoding="utf-8")
+    )
+    assert (
+        report["seed"] == 0
+        and report["virtual"] is True
+        and report["timeline"]["clock"] == "virtual"
+    )
 
 
 CPYTHONS = [v for v, i in interpreters().items() if not v.startswith("pyodide")]
@@ -199,13 +224,19 @@ def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
         pytest.skip("Python %s is not installed on this machine" % version)
     path = tmp_path / "known.py"
     path.write_text(KNOWN, encoding="utf-8")
-    done = subprocess.run([interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
-                          capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(ROOT / "cellrun" / "src")})
+    done = subprocess.run(
+        [interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT / "cellrun" / "src")},
+    )
     timeline = json.loads(done.stdout)["timeline"]
     expected = run_source(KNOWN, virtual=True, trace=True).timeline
     assert bars(timeline) == bars(expected)
-    assert [(m["kind"], m["at"]) for m in timeline["markers"]] == [(m["kind"], m["at"]) for m in expected["markers"]]
+    assert [(m["kind"], m["at"]) for m in timeline["markers"]] == [
+        (m["kind"], m["at"]) for m in expected["markers"]
+    ]
 
 
 LABELS = """
@@ -250,8 +281,18 @@ asyncio.run(main())
 # A row says what it runs (its call, the first argument cut to 20 characters, without the
 # addresses that would change from run to run), unless the program named the task; an
 # awaitable that is not a coroutine keeps its task's name.
-EXPECTED_LABELS = ["main()", "job('A')", "job('a long name that n…)", "run(3)", "sleep(1)", "job(<Later>)",
-                   "job(renames)", "Task-8", "renamed", "named"]
+EXPECTED_LABELS = [
+    "main()",
+    "job('A')",
+    "job('a long name that n…)",
+    "run(3)",
+    "sleep(1)",
+    "job(<Later>)",
+    "job(renames)",
+    "Task-8",
+    "renamed",
+    "named",
+]
 
 
 def labels(timeline):
@@ -262,7 +303,10 @@ def test_rows_are_labelled_by_their_call_or_by_the_name_the_program_set():
     events = []
     timeline = run_source(LABELS, "labels.py", virtual=True, trace=events.append).timeline
     assert labels(timeline) == EXPECTED_LABELS
-    assert [t["name"] for t in timeline["tasks"]] == ["Task-%d" % i for i in range(1, 9)] + ["renamed", "named"]
+    assert [t["name"] for t in timeline["tasks"]] == ["Task-%d" % i for i in range(1, 9)] + [
+        "renamed",
+        "named",
+    ]
     # The live drawing ends with the same labels: an end event carries the label, null for the name.
     ends = {e["task"]: e["label"] for e in events if e["event"] == "end"}
     assert [ends[t["id"]] or t["name"] for t in timeline["tasks"]] == EXPECTED_LABELS
@@ -277,7 +321,10 @@ def test_rows_are_labelled_by_their_call_or_by_the_name_the_program_set():
     assert tips[1].startswith("job('A'): ") and tips[-1].startswith("named (job): ")
     table = render_table(timeline, "en")
     assert '<th scope="row">named (job)</th>' in table and "job(&#x27;A&#x27;) (job)" not in table
-    assert '<tr data-task="Task-2" data-outcome="done"><th scope="row">job(&#x27;A&#x27;)</th>' in table
+    assert (
+        '<tr data-task="Task-2" data-outcome="done"><th scope="row">job(&#x27;A&#x27;)</th>'
+        in table
+    )
 
 
 @pytest.mark.parametrize("version", CPYTHONS)
@@ -287,9 +334,13 @@ def test_every_cpython_labels_the_rows_alike(version, tmp_path):
         pytest.skip("Python %s is not installed on this machine" % version)
     path = tmp_path / "labels.py"
     path.write_text(LABELS, encoding="utf-8")
-    done = subprocess.run([interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
-                          capture_output=True, text=True, timeout=60,
-                          env={"PYTHONPATH": str(ROOT / "cellrun" / "src")})
+    done = subprocess.run(
+        [interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PYTHONPATH": str(ROOT / "cellrun" / "src")},
+    )
     assert labels(json.loads(done.stdout)["timeline"]) == EXPECTED_LABELS
 
 

@@ -13,12 +13,10 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
+import matrix  # scripts/, put on sys.path by harness
 import pytest
-
 from claims import claims_in, covers, parse
 from harness import ROOT
-
-import matrix  # scripts/, put on sys.path by harness
 
 DOCS = ROOT / "docs"
 
@@ -32,19 +30,27 @@ def committed() -> dict:
 
 def test_data_file_is_written_the_way_make_matrix_writes_it():
     data = committed()
-    assert matrix.DATA.read_text(encoding="utf-8") == matrix.dump(data), "reformatted by hand? run `make matrix`"
+    assert matrix.DATA.read_text(encoding="utf-8") == matrix.dump(data), (
+        "reformatted by hand? run `make matrix`"
+    )
     assert data["run"] == matrix.RUN
     keys = [column["key"] for column in data["columns"]] + [gap["key"] for gap in data["missing"]]
-    assert sorted(keys, key=matrix.columns().index) == matrix.columns(), "every column measured or listed as missing"
+    assert sorted(keys, key=matrix.columns().index) == matrix.columns(), (
+        "every column measured or listed as missing"
+    )
     for column in data["columns"]:
         assert column["python"] == matrix.python_of(column["key"])
-        assert column["interpreter"].startswith("Pyodide " if column["pyodide"] else "CPython "), column
+        assert column["interpreter"].startswith("Pyodide " if column["pyodide"] else "CPython "), (
+            column
+        )
 
 
 def test_one_row_per_snippet():
     data = committed()
     fixed = [{key: value for key, value in row.items() if key != "results"} for row in data["rows"]]
-    assert fixed == matrix.rows_for(matrix.snippet_paths()), "snippets added, removed or renamed: run `make matrix`"
+    assert fixed == matrix.rows_for(matrix.snippet_paths()), (
+        "snippets added, removed or renamed: run `make matrix`"
+    )
     measured = [column["key"] for column in data["columns"]]
     for row in data["rows"]:
         assert list(row["results"]) == measured, row["snippet"]
@@ -54,30 +60,47 @@ def test_one_row_per_snippet():
 def fresh():
     """A new run of every snippet on every interpreter available here (the harness's cache is shared)."""
     found, missing = matrix.available()
-    return matrix.measure(found, matrix.snippet_paths()), {gap["key"]: gap["reason"] for gap in missing}
+    return matrix.measure(found, matrix.snippet_paths()), {
+        gap["key"]: gap["reason"] for gap in missing
+    }
 
 
 @pytest.mark.parametrize("key", matrix.columns())
 def test_committed_results_equal_a_fresh_run(key, fresh):
     results, missing = fresh
     if key in missing:
-        pytest.skip("Python %s (%s) is not available here: %s" % (matrix.python_of(key), key, missing[key]))
+        pytest.skip(
+            "Python %s (%s) is not available here: %s" % (matrix.python_of(key), key, missing[key])
+        )
     data = committed()
-    assert key in [column["key"] for column in data["columns"]], "%s is available but not in the data: run `make matrix`" % key
+    assert key in [column["key"] for column in data["columns"]], (
+        "%s is available but not in the data: run `make matrix`" % key
+    )
     stale = []
     for row in data["rows"]:
         now = results[key].get(row["snippet"])
         if row["results"].get(key) != now:
-            stale.append("%s: committed %s, now %s" % (row["snippet"], row["results"].get(key), now))
-    assert not stale, "data/version_matrix.json is stale on %s (run `make matrix`):\n" % key + "\n".join(stale)
+            stale.append(
+                "%s: committed %s, now %s" % (row["snippet"], row["results"].get(key), now)
+            )
+    assert not stale, (
+        "data/version_matrix.json is stale on %s (run `make matrix`):\n" % key + "\n".join(stale)
+    )
 
 
 def test_summary_ignores_what_varies_between_runs():
     class Run:
         exit_code = 1
-        exception = {"type": "RuntimeError", "message": "<Task pending name='Task-12' at 0x7f3a2c1d>"}
+        exception = {
+            "type": "RuntimeError",
+            "message": "<Task pending name='Task-12' at 0x7f3a2c1d>",
+        }
         warnings = [
-            {"category": "RuntimeWarning", "message": "coroutine 'b' was never awaited", "line": 101},
+            {
+                "category": "RuntimeWarning",
+                "message": "coroutine 'b' was never awaited",
+                "line": 101,
+            },
             {"category": "DeprecationWarning", "message": "in %s/snippets/x.py" % ROOT, "line": 3},
             {"category": "RuntimeWarning", "message": "coroutine 'b' was never awaited", "line": 7},
         ]
@@ -96,7 +119,10 @@ def test_summary_ignores_what_varies_between_runs():
 
 
 def test_row_ids():
-    assert matrix.row_id("legacy/wait_three_steps_legacy.py") == "matrix-legacy-wait-three-steps-legacy"
+    assert (
+        matrix.row_id("legacy/wait_three_steps_legacy.py")
+        == "matrix-legacy-wait-three-steps-legacy"
+    )
     assert matrix.row_id("gather/Results in.order.py") == "matrix-gather-results-in-order"
     ids = [row["id"] for row in committed()["rows"]]
     assert len(ids) == len(set(ids))
@@ -142,13 +168,20 @@ def check_claim(claim: str, data: dict) -> list:
     results = rows[snippet]["results"]
     keys = [column["key"] for column in data["columns"]]
     return [
-        "on %s it %s" % (matrix.python_of(key) + (" (Pyodide)" if key.startswith("pyodide") else ""), shown(results[key]))
+        "on %s it %s"
+        % (
+            matrix.python_of(key) + (" (Pyodide)" if key.startswith("pyodide") else ""),
+            shown(results[key]),
+        )
         for key in columns_in(span, keys)
         if not holds(expected, results[key])
     ]
 
 
-@pytest.mark.parametrize("page, claim", all_claims() or [pytest.param(None, None, marks=pytest.mark.skip("no claims yet"))])
+@pytest.mark.parametrize(
+    "page, claim",
+    all_claims() or [pytest.param(None, None, marks=pytest.mark.skip("no claims yet"))],
+)
 def test_claim_agrees_with_the_matrix(page, claim):
     data = committed()
     try:
@@ -162,7 +195,11 @@ def twins() -> list:
     return [page for page in sorted(DOCS.glob("*.md")) if not page.name.endswith(".zh.md")]
 
 
-@pytest.mark.parametrize("page", twins() or [pytest.param(None, marks=pytest.mark.skip("no pages yet"))], ids=lambda p: getattr(p, "name", p))
+@pytest.mark.parametrize(
+    "page",
+    twins() or [pytest.param(None, marks=pytest.mark.skip("no pages yet"))],
+    ids=lambda p: getattr(p, "name", p),
+)
 def test_twins_carry_the_same_claims(page):
     twin = page.with_name(page.stem + ".zh.md")
     if not twin.exists():
@@ -201,11 +238,21 @@ def test_the_checker_catches_a_wrong_claim():
     assert check_claim("legacy/x_legacy.py ok 3.8-3.10", data) == []
     assert check_claim("legacy/x_legacy.py error:TypeError 3.14", data) == []
     assert len(check_claim("legacy/x_legacy.py ok 3.10+", data)) == 5
-    assert check_claim("legacy/x_legacy.py ok 3.15", data) == ["on 3.15 (Pyodide) it error (TypeError: no)"]
-    assert check_claim("legacy/x_legacy.py error:TypeError 3.10", data) == ["on 3.10 it ok (no message)"]
-    assert check_claim("legacy/missing.py ok 3.8", data) == ["no snippet legacy/missing.py in the matrix"]
-    for malformed in ("legacy/x_legacy.py fine 3.8", "legacy/x_legacy.py ok 3.7", "legacy/x_legacy.py ok 3.8 to 3.9",
-                      "legacy/x_legacy.py ok pyodide"):
+    assert check_claim("legacy/x_legacy.py ok 3.15", data) == [
+        "on 3.15 (Pyodide) it error (TypeError: no)"
+    ]
+    assert check_claim("legacy/x_legacy.py error:TypeError 3.10", data) == [
+        "on 3.10 it ok (no message)"
+    ]
+    assert check_claim("legacy/missing.py ok 3.8", data) == [
+        "no snippet legacy/missing.py in the matrix"
+    ]
+    for malformed in (
+        "legacy/x_legacy.py fine 3.8",
+        "legacy/x_legacy.py ok 3.7",
+        "legacy/x_legacy.py ok 3.8 to 3.9",
+        "legacy/x_legacy.py ok pyodide",
+    ):
         with pytest.raises(ValueError):
             check_claim(malformed, data)
 
@@ -214,7 +261,9 @@ def test_the_checker_catches_a_wrong_claim():
 
 
 def load_hook():
-    spec = importlib.util.spec_from_file_location("version_matrix_hook", ROOT / "hooks" / "version_matrix.py")
+    spec = importlib.util.spec_from_file_location(
+        "version_matrix_hook", ROOT / "hooks" / "version_matrix.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -246,7 +295,10 @@ class Table(HTMLParser):
             self.cell_titles.append(attrs.get("title"))
 
     def handle_endtag(self, tag):
-        assert self.open and self.open[-1] == tag, "</%s> closes <%s>" % (tag, self.open[-1] if self.open else None)
+        assert self.open and self.open[-1] == tag, "</%s> closes <%s>" % (
+            tag,
+            self.open[-1] if self.open else None,
+        )
         self.open.pop()
 
 
@@ -273,8 +325,15 @@ def test_hook_renders_every_row_and_cell_with_its_message(language):
 
 def test_hook_replaces_the_marker_and_lists_missing_interpreters():
     hook, data = load_hook(), committed()
-    data = dict(data, columns=data["columns"][1:], missing=[{"key": "3.8", "python": "3.8", "reason": "no python3.8"}])
-    data["rows"] = [dict(row, results={k: v for k, v in row["results"].items() if k != "3.8"}) for row in data["rows"]]
+    data = dict(
+        data,
+        columns=data["columns"][1:],
+        missing=[{"key": "3.8", "python": "3.8", "reason": "no python3.8"}],
+    )
+    data["rows"] = [
+        dict(row, results={k: v for k, v in row["results"].items() if k != "3.8"})
+        for row in data["rows"]
+    ]
     html = hook.render(data, "en")
     assert "Not measured (interpreter not found): 3.8." in html
     assert '<th scope="col" title="CPython' in html and ">3.8<" not in html
@@ -285,7 +344,7 @@ def test_hook_replaces_the_marker_and_lists_missing_interpreters():
     class Page:
         file = File()
 
-    page = "<h2 id=\"version-matrix\">版本对照表</h2>\n<!-- version-matrix -->\n"
+    page = '<h2 id="version-matrix">版本对照表</h2>\n<!-- version-matrix -->\n'
     rendered = hook.on_page_content(page, Page(), None, None)
     assert "<!-- version-matrix -->" not in rendered and 'id="matrix-caption"' in rendered
     assert hook.on_page_content("<p>no marker</p>", Page(), None, None) == "<p>no marker</p>"

@@ -8,7 +8,9 @@ import pytest
 from claims import claims, covers, outcome
 from runs import clean
 
-PAGES = [Path(__file__).resolve().parent.parent / "docs" / name for name in ("wait.md", "wait.zh.md")]
+PAGES = [
+    Path(__file__).resolve().parent.parent / "docs" / name for name in ("wait.md", "wait.zh.md")
+]
 
 SEEDS = [0, 1, 2]
 NOTHING_LEFT_AFTER_STEP_2 = 223  # every sleep ends within the two-second step
@@ -91,7 +93,9 @@ def test_coroutines_instead_of_tasks(python):
         assert out.virtual_time == pytest.approx(1.0)
 
 
-STEP = re.compile(r"(first result|within 2 more seconds|all the rest) at (\d+\.\d)s: (\[.*\]), pending (\d+)")
+STEP = re.compile(
+    r"(first result|within 2 more seconds|all the rest) at (\d+\.\d)s: (\[.*\]), pending (\d+)"
+)
 
 
 @pytest.mark.parametrize("seed", [0, 1, NOTHING_LEFT_AFTER_STEP_2])

@@ -38,8 +38,11 @@ def differences(expected: list, actual: list, ordered: bool = True) -> list:
     if not ordered:
         key = lambda line: (NUMBER.sub("#", line), line)  # noqa: E731
         expected, actual = sorted(expected, key=key), sorted(actual, key=key)
-    problems = ["line %d: expected %r, got %r" % (n + 1, e, a) for n, (e, a) in enumerate(zip(expected, actual))
-                if not line_matches(e, a)]
+    problems = [
+        "line %d: expected %r, got %r" % (n + 1, e, a)
+        for n, (e, a) in enumerate(zip(expected, actual))
+        if not line_matches(e, a)
+    ]
     if len(expected) != len(actual):
         problems.append("%d lines expected, %d printed" % (len(expected), len(actual)))
     return problems

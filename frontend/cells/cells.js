@@ -37,9 +37,11 @@ function followFragment() {
   if (shared) target.receive(shared.code);
 }
 
-const element = (tag, className, extra = {}) => Object.assign(document.createElement(tag), { className, ...extra });
+const element = (tag, className, extra = {}) =>
+  Object.assign(document.createElement(tag), { className, ...extra });
 
-const button = (name, text, extra = {}) => element("button", `md-button cell-${name}`, { type: "button", textContent: text, ...extra });
+const button = (name, text, extra = {}) =>
+  element("button", `md-button cell-${name}`, { type: "button", textContent: text, ...extra });
 
 /** The cell's controls and regions, in the order they appear under the code. */
 function build(cell, words, keys) {
@@ -51,7 +53,11 @@ function build(cell, words, keys) {
     copy: button("copy", words.copy),
     download: button("download", words.download),
     share: button("share", words.share),
-    link: element("a", "cell-permalink", { href: `#${cell.id}`, textContent: "#", title: words.permalink }),
+    link: element("a", "cell-permalink", {
+      href: `#${cell.id}`,
+      textContent: "#",
+      title: words.permalink,
+    }),
     clock: element("input", "cell-clock", { type: "checkbox" }),
     toolbar: element("div", "cell-toolbar"),
     status: element("div", "cell-status"),
@@ -68,8 +74,22 @@ function build(cell, words, keys) {
   const clockLabel = element("label", "cell-clock-label");
   clockLabel.append(ui.clock, " ", words.clock);
   const help = element("details", "cell-keys");
-  help.append(element("summary", "", { textContent: words.keyboard }), element("p", "", { textContent: format(words.keys, keys) }));
-  ui.toolbar.append(ui.run, ui.stop, ui.reset, ui.retry, ui.copy, ui.download, ui.share, ui.link, help, clockLabel);
+  help.append(
+    element("summary", "", { textContent: words.keyboard }),
+    element("p", "", { textContent: format(words.keys, keys) }),
+  );
+  ui.toolbar.append(
+    ui.run,
+    ui.stop,
+    ui.reset,
+    ui.retry,
+    ui.copy,
+    ui.download,
+    ui.share,
+    ui.link,
+    help,
+    clockLabel,
+  );
   ui.status.setAttribute("role", "status");
   // Announced, but not a second role=status: the cell contract has one status, the run's.
   ui.note.setAttribute("aria-live", "polite");
@@ -88,7 +108,14 @@ function wire(cell) {
   const fallback = cell.querySelector(".highlight, pre");
   const original = fallback?.querySelector("code")?.textContent ?? fallback?.textContent ?? "";
   const ui = build(cell, words, keys);
-  (fallback ?? cell.firstChild).after(ui.mount, ui.toolbar, ui.status, ui.progress, ui.note, ui.output);
+  (fallback ?? cell.firstChild).after(
+    ui.mount,
+    ui.toolbar,
+    ui.status,
+    ui.progress,
+    ui.note,
+    ui.output,
+  );
   ui.clock.addEventListener("change", () => {
     if (ui.clock.checked) cell.dataset.clock = "virtual";
     else delete cell.dataset.clock;
@@ -114,7 +141,11 @@ function wire(cell) {
     }
   };
   // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
-  const editor = createEditor(fallback, ui.mount, { label: format(words.editor, keys), onRun: () => start(), onChange: edited });
+  const editor = createEditor(fallback, ui.mount, {
+    label: format(words.editor, keys),
+    onRun: () => start(),
+    onChange: edited,
+  });
   const restore = kept(snippet);
   if (restore !== null && restore !== original) {
     editor.text = restore;
@@ -136,10 +167,21 @@ function wire(cell) {
     if (cell.dataset.state !== "loading") return;
     const mb = (bytes) => (bytes / 1e6).toFixed(1);
     if (step.total) {
-      Object.assign(ui.progress, { hidden: false, max: step.total, value: Math.min(step.bytes, step.total) });
-      ui.progress.setAttribute("aria-valuetext", format(words.progress, { done: mb(step.bytes), total: mb(step.total) }));
+      Object.assign(ui.progress, {
+        hidden: false,
+        max: step.total,
+        value: Math.min(step.bytes, step.total),
+      });
+      ui.progress.setAttribute(
+        "aria-valuetext",
+        format(words.progress, { done: mb(step.bytes), total: mb(step.total) }),
+      );
     }
-    say(step.total && step.bytes < step.total ? format(words.progress, { done: mb(step.bytes), total: mb(step.total) }) : words.step[step.what] ?? words.loading);
+    say(
+      step.total && step.bytes < step.total
+        ? format(words.progress, { done: mb(step.bytes), total: mb(step.total) })
+        : (words.step[step.what] ?? words.loading),
+    );
   };
 
   async function start() {
@@ -185,15 +227,27 @@ function wire(cell) {
     timeline = run;
     const draw = () => {
       if (timeline !== run || run.live || !timelineBox) return;
-      run.live = new LiveTimeline(timelineBox, { words: words.timeline, lang: language(), virtual });
+      run.live = new LiveTimeline(timelineBox, {
+        words: words.timeline,
+        lang: language(),
+        virtual,
+      });
       for (const batch of run.batches.splice(0)) run.live.add(batch);
     };
     const { id, done } = await client.run(
-      { code: editor.text, filename: snippet.split("/").pop(), virtual, seed, lang: language(), uid },
+      {
+        code: editor.text,
+        filename: snippet.split("/").pop(),
+        virtual,
+        seed,
+        lang: language(),
+        uid,
+      },
       (chunks) => view.append(chunks),
       (batch) => {
         if (run.live) run.live.add(batch);
-        else if (run.batches.push(batch) === 1) requestAnimationFrame(() => requestAnimationFrame(draw));
+        else if (run.batches.push(batch) === 1)
+          requestAnimationFrame(() => requestAnimationFrame(draw));
       },
     );
     active = { cell, id, done };
@@ -223,8 +277,13 @@ function wire(cell) {
     } else {
       setState("error");
       const exc = outcome.exception;
-      notes.push(exc ? format(words.error, { exc: exc.type, t }) : format(words.exit, { code: outcome.exit_code, t }));
-      if (exc?.type === "EOFError" && exc.message.startsWith(INPUT_MESSAGE)) notes.push(words.input);
+      notes.push(
+        exc
+          ? format(words.error, { exc: exc.type, t })
+          : format(words.exit, { code: outcome.exit_code, t }),
+      );
+      if (exc?.type === "EOFError" && exc.message.startsWith(INPUT_MESSAGE))
+        notes.push(words.input);
     }
     const dropped = {
       lines: (result.dropped?.lines ?? 0) + view.dropped.lines,

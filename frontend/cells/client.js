@@ -84,7 +84,13 @@ function discard(reason) {
   ready = null;
   for (const [id, run] of runs) {
     runs.delete(id);
-    run.resolve({ id, outcome: null, stopped: Boolean(run.stopping), restarted: true, failure: reason });
+    run.resolve({
+      id,
+      outcome: null,
+      stopped: Boolean(run.stopping),
+      restarted: true,
+      failure: reason,
+    });
   }
 }
 
@@ -93,11 +99,17 @@ function discard(reason) {
  * timeline's {now, events} batches. lang and uid are for the finished timeline's drawing.
  * Resolves with {outcome, dropped, stopped, restarted, failure}.
  */
-export async function run({ code, filename, virtual = false, seed = null, lang = "en", uid = "tl" }, onOutput, onTrace) {
+export async function run(
+  { code, filename, virtual = false, seed = null, lang = "en", uid = "tl" },
+  onOutput,
+  onTrace,
+) {
   await warm();
   const id = nextId++;
   if (interrupt) interrupt[0] = 0;
-  const done = new Promise((resolve) => runs.set(id, { onOutput, onTrace, resolve, stopping: false }));
+  const done = new Promise((resolve) =>
+    runs.set(id, { onOutput, onTrace, resolve, stopping: false }),
+  );
   worker.postMessage({ type: "run", id, code, filename, virtual, seed, lang, uid });
   return { id, done };
 }

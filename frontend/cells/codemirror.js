@@ -4,14 +4,22 @@
 
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { python } from "@codemirror/lang-python";
-import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import {
+  HighlightStyle,
+  bracketMatching,
+  indentOnInput,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, highlightActiveLine, keymap } from "@codemirror/view";
 import { tags as t } from "@lezer/highlight";
 
 const v = (name) => `var(--md-code-hl-${name}-color)`;
 const highlight = HighlightStyle.define([
-  { tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword], color: v("keyword") },
+  {
+    tag: [t.keyword, t.controlKeyword, t.definitionKeyword, t.moduleKeyword, t.operatorKeyword],
+    color: v("keyword"),
+  },
   { tag: [t.string, t.special(t.string)], color: v("string") },
   { tag: [t.number, t.bool, t.null], color: v("number") },
   { tag: t.comment, color: v("comment"), fontStyle: "italic" },
@@ -23,8 +31,18 @@ const highlight = HighlightStyle.define([
 ]);
 
 const theme = EditorView.theme({
-  "&": { maxHeight: "32rem", borderRadius: ".1rem", fontSize: "var(--md-code-font-size, .85em)", backgroundColor: "var(--md-code-bg-color)", color: "var(--md-code-fg-color)" },
-  ".cm-content": { fontFamily: "var(--md-code-font-family, monospace)", padding: ".8em 0", caretColor: "var(--md-code-fg-color)" },
+  "&": {
+    maxHeight: "32rem",
+    borderRadius: ".1rem",
+    fontSize: "var(--md-code-font-size, .85em)",
+    backgroundColor: "var(--md-code-bg-color)",
+    color: "var(--md-code-fg-color)",
+  },
+  ".cm-content": {
+    fontFamily: "var(--md-code-font-family, monospace)",
+    padding: ".8em 0",
+    caretColor: "var(--md-code-fg-color)",
+  },
   ".cm-scroller": { overflow: "auto" },
   ".cm-line": { padding: "0 1.2em" },
   "&.cm-focused": { outline: "2px solid var(--md-accent-fg-color)", outlineOffset: "-2px" },
@@ -39,16 +57,31 @@ const theme = EditorView.theme({
 // Typing or deleting over a selection that spans lines is done here, not by the browser:
 // Chrome's own edit gives the merged line a style attribute (the deleted text's look), which
 // the page's Content Security Policy refuses, logging a violation.
-const REPLACING = { insertText: true, insertReplacementText: true, deleteContentBackward: false, deleteContentForward: false, deleteByCut: false };
+const REPLACING = {
+  insertText: true,
+  insertReplacementText: true,
+  deleteContentBackward: false,
+  deleteContentForward: false,
+  deleteByCut: false,
+};
 
 function replaceSelection(event, view) {
   const { main } = view.state.selection;
-  if (!(event.inputType in REPLACING) || main.empty || view.state.doc.lineAt(main.from).number === view.state.doc.lineAt(main.to).number) {
+  if (
+    !(event.inputType in REPLACING) ||
+    main.empty ||
+    view.state.doc.lineAt(main.from).number === view.state.doc.lineAt(main.to).number
+  ) {
     return false;
   }
-  const text = REPLACING[event.inputType] ? (event.data ?? event.dataTransfer?.getData("text/plain") ?? "") : "";
+  const text = REPLACING[event.inputType]
+    ? (event.data ?? event.dataTransfer?.getData("text/plain") ?? "")
+    : "";
   event.preventDefault();
-  view.dispatch(view.state.replaceSelection(text), { userEvent: text ? "input.type" : "delete.selection", scrollIntoView: true });
+  view.dispatch(view.state.replaceSelection(text), {
+    userEvent: text ? "input.type" : "delete.selection",
+    scrollIntoView: true,
+  });
   return true;
 }
 
@@ -77,7 +110,17 @@ export function createEditor(parent, text, { label, onRun, onChange, selection }
         theme,
         EditorState.tabSize.of(4),
         // Tab is left to the browser, so the keyboard can leave the editor.
-        keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, ...defaultKeymap, ...historyKeymap]),
+        keymap.of([
+          {
+            key: "Mod-Enter",
+            run: () => {
+              onRun();
+              return true;
+            },
+          },
+          ...defaultKeymap,
+          ...historyKeymap,
+        ]),
         // tabindex: the scrolling region is reachable by keyboard (axe: scrollable-region-focusable).
         EditorView.contentAttributes.of({ "aria-label": label, tabindex: "0" }),
         EditorView.domEventHandlers({ beforeinput: replaceSelection }),

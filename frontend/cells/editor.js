@@ -33,7 +33,13 @@ export function createEditor(fallback, mount, { label, onRun, onChange = () => {
   }
   code.spellcheck = false;
   code.classList.add("cell-code");
-  const attributes = { role: "textbox", "aria-multiline": "true", "aria-label": label, autocapitalize: "off", translate: "no" };
+  const attributes = {
+    role: "textbox",
+    "aria-multiline": "true",
+    "aria-label": label,
+    autocapitalize: "off",
+    translate: "no",
+  };
   for (const [name, value] of Object.entries(attributes)) code.setAttribute(name, value);
   // Pasted text arrives as text; insertText keeps the browser's undo history.
   code.addEventListener("paste", (event) => {
@@ -47,14 +53,22 @@ export function createEditor(fallback, mount, { label, onRun, onChange = () => {
   let pressed = false; // a pointer is down: the caret is placed (or a selection dragged) until it is up
   const upgrade = () => {
     if (view || pressed) return;
-    loadCodemirror().then(({ createEditor: codemirrorEditor }) => {
-      if (view || pressed || !code.isConnected) return;
-      const focused = document.activeElement === code;
-      view = codemirrorEditor(mount, code.textContent, { label, onRun, onChange, selection: focused ? caret(code) : undefined });
-      fallback.hidden = true; // out of sight and out of the accessibility tree: one textbox
-      code.removeAttribute("contenteditable");
-      if (focused) view.focus();
-    }, () => {});
+    loadCodemirror().then(
+      ({ createEditor: codemirrorEditor }) => {
+        if (view || pressed || !code.isConnected) return;
+        const focused = document.activeElement === code;
+        view = codemirrorEditor(mount, code.textContent, {
+          label,
+          onRun,
+          onChange,
+          selection: focused ? caret(code) : undefined,
+        });
+        fallback.hidden = true; // out of sight and out of the accessibility tree: one textbox
+        code.removeAttribute("contenteditable");
+        if (focused) view.focus();
+      },
+      () => {},
+    );
   };
   // Pointing at the code fetches CodeMirror; focusing it (click, tap, Tab) puts it in place.
   fallback.addEventListener("pointerenter", () => loadCodemirror().catch(() => {}), { once: true });
@@ -77,7 +91,8 @@ export function createEditor(fallback, mount, { label, onRun, onChange = () => {
     },
     set text(value) {
       if (view) view.text = value;
-      else if (value === original) code.replaceChildren(...pristine.map((node) => node.cloneNode(true)));
+      else if (value === original)
+        code.replaceChildren(...pristine.map((node) => node.cloneNode(true)));
       else code.textContent = value;
     },
     focus: () => (view ? view.focus() : code.focus()),

@@ -37,7 +37,8 @@ export function forget(snippet) {
 
 const toBase64url = (bytes) => {
   let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 };
 
@@ -56,7 +57,9 @@ const compresses = typeof CompressionStream === "function";
 /** A link to this page that opens cell `id` with `code` in it. */
 export async function shareLink(id, code) {
   const bytes = new TextEncoder().encode(code);
-  const payload = compresses ? "1" + toBase64url(await through(new CompressionStream("deflate-raw"), bytes)) : "0" + toBase64url(bytes);
+  const payload = compresses
+    ? `1${toBase64url(await through(new CompressionStream("deflate-raw"), bytes))}`
+    : `0${toBase64url(bytes)}`;
   const url = new URL(location.href);
   url.hash = `${id}${CODE}${payload}`;
   return url.href;
@@ -75,7 +78,8 @@ async function decodeShared(payload) {
   const format = payload.slice(0, 1);
   const bytes = fromBase64url(payload.slice(1)); // throws on characters base64 lacks
   let raw;
-  if (format === "1" && typeof DecompressionStream === "function") raw = await through(new DecompressionStream("deflate-raw"), bytes);
+  if (format === "1" && typeof DecompressionStream === "function")
+    raw = await through(new DecompressionStream("deflate-raw"), bytes);
   else if (format === "0") raw = bytes;
   else throw new Error("unknown share format");
   const code = new TextDecoder("utf-8", { fatal: true }).decode(raw);

@@ -14,7 +14,8 @@ const LABELS = {
     share: "Share",
     shared: "Copied a link that opens this example with this code: {url}",
     sharedHere: "This example holds code from a shared link. Reset brings the original back.",
-    badShare: "The shared link's code could not be read (the link is damaged or cut short); this is the original example.",
+    badShare:
+      "The shared link's code could not be read (the link is damaged or cut short); this is the original example.",
     kept: "Your edits from this session are back. Reset brings the original back.",
     clipboardFailed: "The browser refused the clipboard; select the code and copy it instead.",
     permalink: "Link to this example",
@@ -24,7 +25,11 @@ const LABELS = {
     restored: "Python was restored from this browser's cache.",
     output: "Program output",
     loading: "Loading Python…",
-    step: { runtime: "Loading Python: the runtime (1/3)…", python: "Loading Python: the standard library (2/3)…", cellrun: "Loading Python: the cell runner (3/3)…" },
+    step: {
+      runtime: "Loading Python: the runtime (1/3)…",
+      python: "Loading Python: the standard library (2/3)…",
+      cellrun: "Loading Python: the cell runner (3/3)…",
+    },
     running: "Running…",
     done: "Finished in {t} s.",
     error: "Finished with {exc} after {t} s.",
@@ -35,7 +40,8 @@ const LABELS = {
     clock: "Virtual clock (sleeps take no time)",
     loadFailed: "Python could not be loaded: {reason}. Check your connection and press Retry.",
     runFailed: "The Python runtime failed: {reason}. Press Retry to start it again.",
-    noJspi: "This browser lacks WebAssembly JSPI, so Python's waits hold its worker: the code ran unmodified, and Stop restarts Python.",
+    noJspi:
+      "This browser lacks WebAssembly JSPI, so Python's waits hold its worker: the code ran unmodified, and Stop restarts Python.",
     noWasm: "This browser cannot run WebAssembly, which Python in the page needs.",
     input: "input() has no keyboard here: set the value in the code instead.",
     virtual: " (virtual clock)",
@@ -45,7 +51,13 @@ const LABELS = {
       liveTitle: "Timeline of this run: {n} tasks so far, {total}",
       seconds: "{t} s",
       timeout: "timeout",
-      outcomes: { done: "done", failed: "failed", cancelled: "cancelled", pending: "still pending", running: "running" },
+      outcomes: {
+        done: "done",
+        failed: "failed",
+        cancelled: "cancelled",
+        pending: "still pending",
+        running: "running",
+      },
     },
   },
   zh: {
@@ -71,7 +83,11 @@ const LABELS = {
     restored: "Python 已从本浏览器的缓存中恢复。",
     output: "程序输出",
     loading: "正在加载 Python……",
-    step: { runtime: "正在加载 Python：运行时（1/3）……", python: "正在加载 Python：标准库（2/3）……", cellrun: "正在加载 Python：示例运行器（3/3）……" },
+    step: {
+      runtime: "正在加载 Python：运行时（1/3）……",
+      python: "正在加载 Python：标准库（2/3）……",
+      cellrun: "正在加载 Python：示例运行器（3/3）……",
+    },
     running: "运行中……",
     done: "运行完毕，用时 {t} 秒。",
     error: "以异常 {exc} 结束，用时 {t} 秒。",
@@ -82,7 +98,8 @@ const LABELS = {
     clock: "虚拟时钟（sleep 不占用真实时间）",
     loadFailed: "无法加载 Python：{reason}。请检查网络后点击“重试”。",
     runFailed: "Python 运行时出错：{reason}。点击“重试”重新启动。",
-    noJspi: "此浏览器不支持 WebAssembly JSPI，Python 等待时会占住它所在的 worker：代码照原样运行，点击“停止”会重新启动 Python。",
+    noJspi:
+      "此浏览器不支持 WebAssembly JSPI，Python 等待时会占住它所在的 worker：代码照原样运行，点击“停止”会重新启动 Python。",
     noWasm: "此浏览器无法运行 WebAssembly，而页面中的 Python 需要它。",
     input: "这里没有键盘输入，input() 读不到内容：请直接在代码里给变量赋值。",
     virtual: "（虚拟时钟）",
@@ -92,7 +109,13 @@ const LABELS = {
       liveTitle: "本次运行的时间线：目前 {n} 个任务，已过 {total}",
       seconds: "{t} 秒",
       timeout: "超时",
-      outcomes: { done: "已完成", failed: "失败", cancelled: "已取消", pending: "未完成", running: "运行中" },
+      outcomes: {
+        done: "已完成",
+        failed: "失败",
+        cancelled: "已取消",
+        pending: "未完成",
+        running: "运行中",
+      },
     },
   },
 };
@@ -108,7 +131,9 @@ export function labels(lang) {
 }
 
 // macOS and iOS readers press ⌘ where others press Ctrl (CodeMirror's "Mod" does the same).
-const apple = /Mac|iPhone|iPad|iPod/.test(navigator.userAgentData?.platform ?? navigator.platform ?? "");
+const apple = /Mac|iPhone|iPad|iPod/.test(
+  navigator.userAgentData?.platform ?? navigator.platform ?? "",
+);
 
 /** The platform's names of the cells' shortcuts: {key: "Ctrl+Enter" or "⌘+Enter", undo}. */
 export function shortcuts() {

@@ -57,7 +57,14 @@ export class LiveTimeline {
     this.frame = 0;
     this.finished = false;
 
-    this.drawing = svg("svg", { "data-timeline": "", "data-live": "", class: "tl", width: "100%", role: "group", lang });
+    this.drawing = svg("svg", {
+      "data-timeline": "",
+      "data-live": "",
+      class: "tl",
+      width: "100%",
+      role: "group",
+      lang,
+    });
     this.title = svg("title", {}, words.live);
     this.drawing.append(this.title);
     this.axis = svg("g", { class: "tl-axis", "aria-hidden": "true" });
@@ -105,7 +112,11 @@ export class LiveTimeline {
     this.finished = true;
     const figure = parse(html).firstElementChild;
     const details = figure.querySelector(".tl-details");
-    details?.addEventListener("toggle", () => details.querySelector("table") || details.append(parse(table)), { once: true });
+    details?.addEventListener(
+      "toggle",
+      () => details.querySelector("table") || details.append(parse(table)),
+      { once: true },
+    );
     this.figure.replaceWith(figure);
   }
 
@@ -148,7 +159,10 @@ export class LiveTimeline {
     if (relayout) this.layout();
     this.curtain.style.transform = `translateX(${((this.x(now) / WIDTH) * 100).toFixed(3)}%)`;
     if (tasks !== this.tasks.length || this.finished) {
-      this.title.textContent = format(this.words.liveTitle, { n: this.tasks.length, total: seconds(now, this.words) });
+      this.title.textContent = format(this.words.liveTitle, {
+        n: this.tasks.length,
+        total: seconds(now, this.words),
+      });
     }
     if (this.pending.length || !(this.finished || this.virtual)) this.schedule();
   }
@@ -158,8 +172,14 @@ export class LiveTimeline {
       // label: what the row says, job('A'); null when that is the task's name.
       const name = this.rename(event.name);
       const task = {
-        id: event.task, name, label: event.label ?? name, coro: event.coro,
-        start: event.at, end: null, outcome: "pending", detail: "",
+        id: event.task,
+        name,
+        label: event.label ?? name,
+        coro: event.coro,
+        start: event.at,
+        end: null,
+        outcome: "pending",
+        detail: "",
       };
       this.tasks[event.task] = task;
       this.addRow(task);
@@ -168,7 +188,12 @@ export class LiveTimeline {
       if (!task) return;
       // The label changes if the program named the task after creating it (set_name).
       const name = this.rename(event.name);
-      Object.assign(task, { name, label: event.label ?? name, end: event.at, outcome: event.outcome });
+      Object.assign(task, {
+        name,
+        label: event.label ?? name,
+        end: event.at,
+        outcome: event.outcome,
+      });
       if (event.exception) task.detail = `${event.exception.type}: ${event.exception.message}`;
       else if (event.outcome === "done" && event.result !== null) task.detail = event.result;
       task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
@@ -192,8 +217,12 @@ export class LiveTimeline {
 
   addRow(task) {
     task.bar = svg("rect", {
-      class: "tl-bar tl-pending", "data-task": task.name, "data-outcome": "pending",
-      x: task.start, width: FOREVER, "vector-effect": "non-scaling-stroke",
+      class: "tl-bar tl-pending",
+      "data-task": task.name,
+      "data-outcome": "pending",
+      x: task.start,
+      width: FOREVER,
+      "vector-effect": "non-scaling-stroke",
     });
     this.scaled.append(task.bar);
   }
@@ -214,8 +243,22 @@ export class LiveTimeline {
     const top = TOP + task.id * ROW;
     task.row = svg("g", { class: "tl-task", tabindex: 0, role: "img" });
     task.tip = svg("text", { class: "tl-tip", x: 8, y: this.height - 8, "aria-hidden": "true" });
-    task.text = svg("text", { class: "tl-label", x: LABEL_WIDTH - 6, y: top + (ROW + BAR) / 2 - 3, "text-anchor": "end", "aria-hidden": "true" }, short(task.label));
-    task.row.append(svg("rect", { class: "tl-hit", x: 0, y: top, width: WIDTH, height: ROW }), task.text, task.tip);
+    task.text = svg(
+      "text",
+      {
+        class: "tl-label",
+        x: LABEL_WIDTH - 6,
+        y: top + (ROW + BAR) / 2 - 3,
+        "text-anchor": "end",
+        "aria-hidden": "true",
+      },
+      short(task.label),
+    );
+    task.row.append(
+      svg("rect", { class: "tl-hit", x: 0, y: top, width: WIDTH, height: ROW }),
+      task.text,
+      task.tip,
+    );
     this.labels.append(task.row);
     this.describe(task);
   }
@@ -239,7 +282,8 @@ export class LiveTimeline {
     const rowsClass = this.compact ? "tl-rows tl-lane" : "tl-rows"; // lanes: no outlines
     if (this.rows.getAttribute("class") !== rowsClass) this.rows.setAttribute("class", rowsClass);
     const plotHeight = this.compact ? COMPACT_HEIGHT : ROW * rows; // compact: the viewBox fits the rows in
-    if (this.scaled.getAttribute("height") !== String(plotHeight)) this.scaled.setAttribute("height", plotHeight);
+    if (this.scaled.getAttribute("height") !== String(plotHeight))
+      this.scaled.setAttribute("height", plotHeight);
     this.scaled.setAttribute("viewBox", `0 0 ${this.span} ${rows}`);
     this.drawAxis(bottom);
     this.drawMarkers(bottom);
@@ -263,8 +307,16 @@ export class LiveTimeline {
     const items = [];
     for (let i = 0; i * step <= this.span + 1e-9; i++) {
       const x = this.x(i * step);
-      items.push(svg("line", { x1: x.toFixed(2), y1: TOP - 4, x2: x.toFixed(2), y2: bottom.toFixed(2) }));
-      items.push(svg("text", { x: x.toFixed(2), y: TOP - 8, "text-anchor": x > WIDTH - RIGHT / 2 ? "end" : "middle" }, seconds(i * step, this.words)));
+      items.push(
+        svg("line", { x1: x.toFixed(2), y1: TOP - 4, x2: x.toFixed(2), y2: bottom.toFixed(2) }),
+      );
+      items.push(
+        svg(
+          "text",
+          { x: x.toFixed(2), y: TOP - 8, "text-anchor": x > WIDTH - RIGHT / 2 ? "end" : "middle" },
+          seconds(i * step, this.words),
+        ),
+      );
     }
     this.axis.replaceChildren(...items);
   }
@@ -280,12 +332,32 @@ export class LiveTimeline {
         if (line === -1) line = ends.push(0) - 1;
         ends[line] = left + 80;
         const y = bottom + LINE * (line + 1);
-        const name = marker.kind === "timeout" ? this.words.timeout : MARKER_NAMES[marker.kind] ?? marker.kind;
-        const group = svg("g", { class: `tl-marker tl-marker-${marker.kind}`, "data-marker": marker.kind, "data-at": marker.at });
+        const name =
+          marker.kind === "timeout"
+            ? this.words.timeout
+            : (MARKER_NAMES[marker.kind] ?? marker.kind);
+        const group = svg("g", {
+          class: `tl-marker tl-marker-${marker.kind}`,
+          "data-marker": marker.kind,
+          "data-at": marker.at,
+        });
         group.append(
           svg("title", {}, `${seconds(marker.at, this.words)} ${name}`),
-          svg("line", { x1: at.toFixed(2), y1: TOP - 2, x2: at.toFixed(2), y2: (y - 10).toFixed(2) }),
-          svg("text", { x: (at + (right ? -2 : 2)).toFixed(2), y: y.toFixed(2), "text-anchor": right ? "end" : "start" }, name),
+          svg("line", {
+            x1: at.toFixed(2),
+            y1: TOP - 2,
+            x2: at.toFixed(2),
+            y2: (y - 10).toFixed(2),
+          }),
+          svg(
+            "text",
+            {
+              x: (at + (right ? -2 : 2)).toFixed(2),
+              y: y.toFixed(2),
+              "text-anchor": right ? "end" : "start",
+            },
+            name,
+          ),
         );
         return group;
       }),
@@ -302,7 +374,8 @@ function parse(html) {
 
 /** cellrun.svg.task_title: the label, with the coroutine when the label does not say it already. */
 function title({ label, coro }) {
-  if (!coro || coro === label || label.startsWith(`${coro.slice(coro.lastIndexOf(".") + 1)}(`)) return label;
+  if (!coro || coro === label || label.startsWith(`${coro.slice(coro.lastIndexOf(".") + 1)}(`))
+    return label;
   return `${label} (${coro})`;
 }
 

@@ -108,7 +108,13 @@ function countLines(text) {
 // Bytes of the runtime files fetched so far, against their sizes written by the build
 // (RUNTIME_SIZES: {file name: bytes}, as served, before any transfer encoding), counted as
 // Pyodide's own fetches stream in, so the page can draw a true progress bar.
-const progress = { step: 0, of: 3, what: "runtime", bytes: 0, total: Object.values(RUNTIME_SIZES).reduce((a, b) => a + b, 0) };
+const progress = {
+  step: 0,
+  of: 3,
+  what: "runtime",
+  bytes: 0,
+  total: Object.values(RUNTIME_SIZES).reduce((a, b) => a + b, 0),
+};
 let progressTimer = 0;
 
 function report(changes = {}) {
@@ -121,8 +127,16 @@ function report(changes = {}) {
 const nativeFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const response = await nativeFetch(input, init);
-  const name = String(input?.url ?? input).startsWith(INDEX_URL) ? String(input?.url ?? input).slice(INDEX_URL.length) : null;
-  if (!response.ok || !response.body || (init?.method ?? "GET") !== "GET" || !(name in RUNTIME_SIZES)) return response;
+  const name = String(input?.url ?? input).startsWith(INDEX_URL)
+    ? String(input?.url ?? input).slice(INDEX_URL.length)
+    : null;
+  if (
+    !response.ok ||
+    !response.body ||
+    (init?.method ?? "GET") !== "GET" ||
+    !(name in RUNTIME_SIZES)
+  )
+    return response;
   const counter = new TransformStream({
     transform(chunk, controller) {
       progress.bytes += chunk.byteLength;
@@ -136,7 +150,12 @@ self.fetch = async (input, init) => {
 };
 
 // loadPyodide() never settles when one of these cannot be fetched: ask first, in parallel.
-const CORE_FILES = ["pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"];
+const CORE_FILES = [
+  "pyodide.asm.mjs",
+  "pyodide.asm.wasm",
+  "python_stdlib.zip",
+  "pyodide-lock.json",
+];
 
 function reachable(name) {
   return fetch(`${INDEX_URL}${name}`, { method: "HEAD" }).then(
@@ -222,7 +241,10 @@ async function load(message) {
     performance.mark("load:python");
     report({ step: 3, what: "cellrun" });
     const problems = [];
-    await pyodide.loadPackage("cellrun", { messageCallback: () => {}, errorCallback: (m) => problems.push(m) });
+    await pyodide.loadPackage("cellrun", {
+      messageCallback: () => {},
+      errorCallback: (m) => problems.push(m),
+    });
     if (problems.length) throw new Error(problems.join("; "));
     performance.mark("load:cellrun");
     if (message.interrupt) {
@@ -255,7 +277,13 @@ async function run({ id, code, filename, virtual, seed, lang, uid }) {
     clearInterval(ticker);
     output.flush();
     current = null;
-    post({ type: "done", id, outcome: null, failure: String(error?.message ?? error), dropped: output.dropped });
+    post({
+      type: "done",
+      id,
+      outcome: null,
+      failure: String(error?.message ?? error),
+      dropped: output.dropped,
+    });
     return;
   }
   clearInterval(ticker);

@@ -24,7 +24,13 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n.startsWith(PREFIX) && n !== PREFIX + CACHE).map((n) => caches.delete(n))))
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((n) => n.startsWith(PREFIX) && n !== PREFIX + CACHE)
+            .map((n) => caches.delete(n)),
+        ),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -57,15 +63,28 @@ async function cacheFirst(request) {
 // A HEAD request (the cells' worker asks whether each runtime file is there before loading
 // it) is answered from a cached GET when there is one.
 async function head(request) {
-  const cached = await caches.match(request.url, { cacheName: PREFIX + CACHE, ignoreSearch: true, ignoreMethod: true });
-  if (cached) return new Response(null, { status: cached.status, statusText: cached.statusText, headers: cached.headers });
+  const cached = await caches.match(request.url, {
+    cacheName: PREFIX + CACHE,
+    ignoreSearch: true,
+    ignoreMethod: true,
+  });
+  if (cached)
+    return new Response(null, {
+      status: cached.status,
+      statusText: cached.statusText,
+      headers: cached.headers,
+    });
   return fetch(request);
 }
 
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   const url = new URL(request.url);
-  if (url.origin !== self.location.origin || !url.href.startsWith(new URL("./", self.location).href)) return;
+  if (
+    url.origin !== self.location.origin ||
+    !url.href.startsWith(new URL("./", self.location).href)
+  )
+    return;
   if (request.method === "HEAD") return event.respondWith(head(request));
   if (request.method !== "GET" || request.headers.has("range")) return; // partial responses are not cached
   event.respondWith(isPage(request, url) ? networkFirst(request) : cacheFirst(request));

@@ -132,11 +132,7 @@ class Traffic:
         self.failures: list = []  # (status or error, url)
 
     def pyodide_requests(self) -> list:
-        return [
-            u
-            for u in self.requests
-            if "pyodide" in u.lower() or u.endswith((".wasm", ".whl"))
-        ]
+        return [u for u in self.requests if "pyodide" in u.lower() or u.endswith((".wasm", ".whl"))]
 
     def foreign(self) -> list:
         return [
@@ -163,8 +159,7 @@ def _new_context(browser):
     ctx.on(
         "response",
         lambda response: (
-            response.status >= 400
-            and traffic.failures.append((response.status, response.url))
+            response.status >= 400 and traffic.failures.append((response.status, response.url))
         ),
     )
     ctx.traffic = traffic
@@ -173,9 +168,7 @@ def _new_context(browser):
 
 def _close(ctx):
     ctx.close()
-    assert ctx.traffic.foreign() == [], (
-        "requests left 127.0.0.1: %s" % ctx.traffic.foreign()[:5]
-    )
+    assert ctx.traffic.foreign() == [], "requests left 127.0.0.1: %s" % ctx.traffic.foreign()[:5]
 
 
 @pytest.fixture

@@ -44,9 +44,13 @@ class _Handler(SimpleHTTPRequestHandler):
 class SiteServer:
     """``with SiteServer(site, port) as base:`` serves ``site`` at ``base`` = http://127.0.0.1:port/sub/."""
 
-    def __init__(self, root: Path, port: int = 0, prefix: str = "/sub/", isolated: bool = False) -> None:
+    def __init__(
+        self, root: Path, port: int = 0, prefix: str = "/sub/", isolated: bool = False
+    ) -> None:
         handler = type("Handler", (_Handler,), {"prefix": prefix, "isolated": isolated})
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(root)))
+        self._server = ThreadingHTTPServer(
+            ("127.0.0.1", port), functools.partial(handler, directory=str(root))
+        )
         self.base = "http://127.0.0.1:%d%s" % (self._server.server_address[1], prefix)
 
     def __enter__(self) -> str:

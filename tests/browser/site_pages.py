@@ -39,9 +39,9 @@ class Cells:
         return self
 
     def wait_wired(self):
-        expect(
-            self.page.locator(".cell").first.get_by_role("button", name=RUN)
-        ).to_be_visible(timeout=15_000)
+        expect(self.page.locator(".cell").first.get_by_role("button", name=RUN)).to_be_visible(
+            timeout=15_000
+        )
 
     def cell(self, snippet: str = None, index: int = 0):
         cells = (
@@ -52,9 +52,7 @@ class Cells:
         return cells.nth(index)
 
     def snippets(self) -> list:
-        return self.page.eval_on_selector_all(
-            ".cell", "els => els.map(e => e.dataset.snippet)"
-        )
+        return self.page.eval_on_selector_all(".cell", "els => els.map(e => e.dataset.snippet)")
 
     def navigate(self, path: str):
         """A link click that Material's instant navigation handles (same document)."""
@@ -89,9 +87,7 @@ class Cells:
             cell.get_by_role("switch", name=VIRTUAL)
         )
         if switch.count() == 0:
-            pytest.skip(
-                "the cell has no virtual-clock switch (checkbox/switch named 'virtual')"
-            )
+            pytest.skip("the cell has no virtual-clock switch (checkbox/switch named 'virtual')")
         switch.first.set_checked(on)
 
     def set_code(self, cell, code: str):

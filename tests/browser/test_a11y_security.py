@@ -110,9 +110,7 @@ def csp_context(context):
     return context
 
 
-def test_every_page_has_the_policy_first_in_head_and_breaks_nothing(
-    csp_context, served
-):
+def test_every_page_has_the_policy_first_in_head_and_breaks_nothing(csp_context, served):
     pages = site_pages(served)
     assert len(pages) >= 16, pages
     page = csp_context.new_page()
@@ -126,9 +124,9 @@ def test_every_page_has_the_policy_first_in_head_and_breaks_nothing(
             served_head[:80],
         )
         # (At run time CodeMirror puts its <style> first; the policy applies from the start.)
-        csp = page.locator(
-            'head meta[http-equiv="Content-Security-Policy"]'
-        ).get_attribute("content")
+        csp = page.locator('head meta[http-equiv="Content-Security-Policy"]').get_attribute(
+            "content"
+        )
         script_src = re.search(r"script-src ([^;]*)", csp)[1].split()
         assert script_src[0] == "'self'" and all(
             s.startswith("'sha256-") for s in script_src[1:]
@@ -149,9 +147,7 @@ def test_every_page_has_the_policy_first_in_head_and_breaks_nothing(
     assert csp_context.traffic.failures == [], csp_context.traffic.failures[:5]
 
 
-def test_a_cell_runs_under_the_policy_and_instant_navigation_keeps_it(
-    csp_context, served
-):
+def test_a_cell_runs_under_the_policy_and_instant_navigation_keeps_it(csp_context, served):
     page = open_page(csp_context, served, "gather/")
     wait_wired(page)
     cell = page.locator(".cell").first
@@ -234,7 +230,9 @@ def wait_ready(page):
     cells = page.locator(".cell[data-snippet]").count()
     if cells:
         wait_wired(page)
-        expect(page.locator(".cell[data-snippet]").get_by_role("textbox")).to_have_count(cells)  # one editor each
+        expect(page.locator(".cell[data-snippet]").get_by_role("textbox")).to_have_count(
+            cells
+        )  # one editor each
 
 
 def test_axe_finds_nothing_on_any_page_light_or_dark(context, served):
@@ -297,7 +295,9 @@ def test_a_cell_works_from_the_keyboard_alone(context, served):
     page = open_page(context, served, "gather/")
     wait_wired(page)
     cell = page.locator(".cell").first
-    expect(cell.get_by_role("textbox")).to_have_count(1)  # the editor: the code itself until CodeMirror takes over
+    expect(cell.get_by_role("textbox")).to_have_count(
+        1
+    )  # the editor: the code itself until CodeMirror takes over
     # Start from the heading just before the cell, then Tab only.
     cell.evaluate(
         """c => { const a = document.createElement('a'); a.href = '#'; a.id = '__start'; a.textContent = 'start';
@@ -307,9 +307,7 @@ def test_a_cell_works_from_the_keyboard_alone(context, served):
         page.keyboard.press("Tab")
         if focused(page) == "editor":
             break
-    assert focused(page) == "editor", "Tab never reached the editor (%s)" % focused(
-        page
-    )
+    assert focused(page) == "editor", "Tab never reached the editor (%s)" % focused(page)
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     page.keyboard.insert_text(ENDLESS)
@@ -382,12 +380,8 @@ def test_a_cell_runs_offline_after_one_visit(context, served):
         "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null",
         timeout=30_000,
     )
-    cache = page.evaluate(
-        "async () => (await caches.keys()).filter(k => k.startsWith('site-'))"
-    )
-    assert len(cache) == 1 and re.match(
-        r"^site-pyodide-[\d.]+-site-[0-9a-f]{12}$", cache[0]
-    ), cache
+    cache = page.evaluate("async () => (await caches.keys()).filter(k => k.startsWith('site-'))")
+    assert len(cache) == 1 and re.match(r"^site-pyodide-[\d.]+-site-[0-9a-f]{12}$", cache[0]), cache
     assert run_cell(page, page.locator(".cell").first) == "done"
     context.set_offline(True)
     page.goto(served.url("zh/batching/"))  # a page not visited yet, full load

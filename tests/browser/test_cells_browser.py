@@ -31,9 +31,7 @@ TIMINGS = REPO / "build" / "cell-timings.json"
 
 def reference(snippet: str) -> dict:
     path = TIMELINES / (snippet[: -len(".py")] + ".json")
-    assert path.is_file(), "no reference run %s (make timelines)" % path.relative_to(
-        REPO
-    )
+    assert path.is_file(), "no reference run %s (make timelines)" % path.relative_to(REPO)
     return json.loads(path.read_text("utf-8"))
 
 
@@ -83,7 +81,10 @@ def first_output_ms(cells, cell, timeout) -> float:
 def same_shape(output: str, reference_stdout: str) -> bool:
     """Same number of lines, and the same lines where no number is printed (random durations)."""
     got, want = output.splitlines(), reference_stdout.splitlines()
-    plain = lambda lines: sorted(line for line in lines if not re.search(r"\d", line))
+
+    def plain(lines):
+        return sorted(line for line in lines if not re.search(r"\d", line))
+
     return len(got) == len(want) and plain(got) == plain(want)
 
 
@@ -105,9 +106,7 @@ def test_cells_follow_the_contract_and_load_nothing_before_intent(
             button = cell.get_by_role("button", name=pattern)
             expect(button).to_have_count(1)
             assert button.evaluate("b => b.tabIndex") >= 0  # reachable by Tab
-            assert label in (
-                button.get_attribute("aria-label") or button.text_content()
-            )
+            assert label in (button.get_attribute("aria-label") or button.text_content())
         expect(cell.get_by_role("log")).to_have_count(1)
         expect(cell.get_by_role("status")).to_have_count(1)
         assert cell.get_by_role("log").get_attribute("aria-live") in (
@@ -121,9 +120,7 @@ def test_cells_follow_the_contract_and_load_nothing_before_intent(
     cells.page.wait_for_timeout(1000)
     assert context.traffic.pyodide_requests() == [], "runtime fetched before any intent"
     assert cells.workers() == 0
-    assert context.traffic.failures == [], (
-        "missing resources: %s" % context.traffic.failures[:5]
-    )
+    assert context.traffic.failures == [], "missing resources: %s" % context.traffic.failures[:5]
 
 
 def test_codemirror_loads_on_intent_and_takes_over_text_and_caret(browser, served):
@@ -133,7 +130,9 @@ def test_codemirror_loads_on_intent_and_takes_over_text_and_caret(browser, serve
     context = browser.new_context(locale="en-US", service_workers="block")
     held, requests = [], []
     context.on("request", lambda request: requests.append(request.url))
-    context.route(re.compile(r".*/assets/cells/codemirror-[^/]*\.js$"), lambda route: held.append(route))
+    context.route(
+        re.compile(r".*/assets/cells/codemirror-[^/]*\.js$"), lambda route: held.append(route)
+    )
     cells = Cells(context.new_page(), served).goto("gather/")
     cells.page.wait_for_timeout(500)
     assert held == [], "CodeMirror fetched before any intent"
@@ -157,9 +156,7 @@ def test_codemirror_loads_on_intent_and_takes_over_text_and_caret(browser, serve
     context.close()
 
 
-def test_real_time_run_streams_and_keeps_the_worker_across_pages(
-    cold_cells, context, served
-):
+def test_real_time_run_streams_and_keeps_the_worker_across_pages(cold_cells, context, served):
     """Also measures click-to-first-output (virtual clock, so the snippet's own first sleep
     does not count): cold, warm worker, and after an instant page change."""
     cells = cold_cells
@@ -254,18 +251,14 @@ def test_stop_ends_a_cpu_loop_and_the_next_run_works(cells):
     cell.get_by_role("button", name=STOP).click()
     expect(cell).to_have_attribute("data-state", "stopped", timeout=10_000)
     other = cells.cell(index=0)
-    assert (
-        cells.run(other, timeout=FIRST_LOAD) == "done"
-    )  # a respawned worker if it had to be
+    assert cells.run(other, timeout=FIRST_LOAD) == "done"  # a respawned worker if it had to be
     assert cells.log(other)
 
 
 def test_a_print_flood_is_capped_and_the_page_stays_responsive(gather_page):
     cells = gather_page
     cell = fresh_cell(cells, 2)
-    cells.set_code(
-        cell, "for i in range(100000):\n    print('line', i)\nprint('end')\n"
-    )
+    cells.set_code(cell, "for i in range(100000):\n    print('line', i)\nprint('end')\n")
     cell.get_by_role("button", name=RUN).click()
     expect(cell).to_have_attribute("data-state", FINISHED, timeout=FIRST_LOAD)
     log = cells.log(cell)
@@ -326,9 +319,7 @@ def test_a_failed_load_says_so_and_offers_retry(cold_cells, context):
 
 
 @pytest.mark.parametrize("lang", ["", "zh/"])
-def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
-    browser, served, lang
-):
+def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(browser, served, lang):
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()
     try:
@@ -349,7 +340,9 @@ def test_without_javascript_each_cell_shows_code_reference_run_and_timeline(
             assert code.rstrip("\n") == source.rstrip("\n")
             details = cell.locator("details.cell-reference")
             ref = reference(snippet)
-            assert re.fullmatch(r"3\.\d+\.\d+", ref["python"]), "the reference run names its exact CPython"
+            assert re.fullmatch(r"3\.\d+\.\d+", ref["python"]), (
+                "the reference run names its exact CPython"
+            )
             expect(details.locator("summary")).to_have_text(summary % ref["python"])
             output = details.locator("pre").first.text_content()
             assert output == ref["stdout"] + ref["stderr"] or output in (

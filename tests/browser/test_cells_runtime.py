@@ -74,7 +74,9 @@ def open_page(context, url):
     page = context.new_page()
     page.set_default_timeout(LOAD)
     page.goto(url)
-    expect(page.locator(".cell").first.get_by_role("button", name=RUN)).to_be_visible(timeout=15_000)
+    expect(page.locator(".cell").first.get_by_role("button", name=RUN)).to_be_visible(
+        timeout=15_000
+    )
     return page
 
 
@@ -141,7 +143,9 @@ def test_stop_interrupts_a_cpu_loop_when_isolated(context, isolated):
     assert workers(page) == 1, "the interrupt stopped the loop; the worker stays"
 
 
-NO_JSPI = "delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n"
+NO_JSPI = (
+    "delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n"
+)
 
 
 def test_without_jspi_the_page_says_so_and_still_runs(context, served):
@@ -152,7 +156,11 @@ def test_without_jspi_the_page_says_so_and_still_runs(context, served):
     context.route(re.compile(r".*/assets/cells/worker\.js$"), strip_jspi)
     page = open_page(context, served.url("zh/gather/"))
     cell = page.locator(".cell").first
-    set_code(page, cell, "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.1)\n    print('ok')\n\n\nasyncio.run(main())\n")
+    set_code(
+        page,
+        cell,
+        "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0.1)\n    print('ok')\n\n\nasyncio.run(main())\n",
+    )
     assert run(cell) == "done"
     assert log(cell) == "ok\n"
     assert "JSPI" in cell.get_by_role("status").text_content()
@@ -180,7 +188,9 @@ def test_pointing_at_run_starts_loading(context, served):
     page.wait_for_timeout(500)
     assert not [u for u in seen if "/pyodide/" in u]
     page.locator(".cell").first.get_by_role("button", name=RUN).hover()
-    page.wait_for_function("() => performance.getEntriesByName('cells:worker-created').length === 1")
+    page.wait_for_function(
+        "() => performance.getEntriesByName('cells:worker-created').length === 1"
+    )
     page.wait_for_timeout(2000)
     assert [u for u in seen if u.endswith("pyodide.asm.wasm")], "hovering Run did not start loading"
     assert page.locator(".cell").first.get_attribute("data-state") == "idle"
@@ -200,7 +210,9 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
         restored = worker.evaluate("() => performance.getEntriesByName('load:restored').length")
         assert restored == visit, "visit %d: snapshot restored %d times" % (visit + 1, restored)
         for _ in range(50):  # the snapshot is stored after the first run starts
-            if page.evaluate("async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"):
+            if page.evaluate(
+                "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
+            ):
                 break
             page.wait_for_timeout(200)
         page.close()

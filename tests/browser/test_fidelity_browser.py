@@ -21,7 +21,9 @@ pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
 
 PAGE_PYTHON = "pyodide-3.14"
-NO_JSPI = "delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n"
+NO_JSPI = (
+    "delete WebAssembly.Suspending; delete WebAssembly.Suspender; delete WebAssembly.promising;\n"
+)
 # What the program printed: the log without the stderr it also shows (marked .cell-stderr).
 STDOUT = "el => { const copy = el.cloneNode(true); copy.querySelectorAll('.cell-stderr').forEach((e) => e.remove()); return copy.textContent; }"
 STDERR = "el => Array.from(el.querySelectorAll('.cell-stderr'), (e) => e.textContent).join('')"
@@ -43,9 +45,14 @@ def mismatch(snippet: str, cell) -> str | None:
     log = cell.get_by_role("log")
     if state != ("done" if want.exit_code == 0 else "error"):
         return "state %s, CPython exits %d (%s)" % (state, want.exit_code, last_line(want.stderr))
-    problems = differences(want.lines, log.evaluate(STDOUT).splitlines(), ordered=not races(want.timeline))
+    problems = differences(
+        want.lines, log.evaluate(STDOUT).splitlines(), ordered=not races(want.timeline)
+    )
     if want.exception and last_line(log.evaluate(STDERR)) != last_line(want.stderr):
-        problems.append("ends with %r, CPython with %r" % (last_line(log.evaluate(STDERR)), last_line(want.stderr)))
+        problems.append(
+            "ends with %r, CPython with %r"
+            % (last_line(log.evaluate(STDERR)), last_line(want.stderr))
+        )
     return "; ".join(problems) or None
 
 
@@ -78,7 +85,9 @@ class Walk:
                 cell.get_by_role("button", name=RUN).click()
                 started = time.monotonic()
                 while not FINISHED.match(cell.get_attribute("data-state") or ""):
-                    assert time.monotonic() - started < FIRST_LOAD / 1000 + 30, "%s%s never finished" % (path, snippet)
+                    assert time.monotonic() - started < FIRST_LOAD / 1000 + 30, (
+                        "%s%s never finished" % (path, snippet)
+                    )
                     yield
                 self.count += 1
                 problem = mismatch(snippet, cell)
@@ -107,16 +116,25 @@ def test_every_cell_in_both_languages_prints_what_cpython_314_prints(context, se
     # One page per language, side by side: each has its own worker, and the cells mostly sleep.
     walks = [Walk(Cells(context.new_page(), served), paths) for paths in (english, chinese)]
     walk_together(walks, walks[0].cells.page)
-    assert {walk.cells.page.evaluate("() => document.documentElement.lang") for walk in walks} == {"en", "zh"}
+    assert {walk.cells.page.evaluate("() => document.documentElement.lang") for walk in walks} == {
+        "en",
+        "zh",
+    }
     failures = [f for walk in walks for f in walk.failures]
     count = sum(walk.count for walk in walks)
     assert count == sum(len(served.snippets(p)) for p in pages)
     assert not failures, "%d of %d cells differ from CPython %s:\n\n" % (
-        len(failures), count, interpreters()[PAGE_PYTHON].started().python
+        len(failures),
+        count,
+        interpreters()[PAGE_PYTHON].started().python,
     ) + "\n\n".join(failures)
 
 
-LEGACY_LOOP_CELLS = ["legacy/gather_groups_legacy.py", "legacy/wait_three_steps_legacy.py", "legacy/get_event_loop_after_close.py"]
+LEGACY_LOOP_CELLS = [
+    "legacy/gather_groups_legacy.py",
+    "legacy/wait_three_steps_legacy.py",
+    "legacy/get_event_loop_after_close.py",
+]
 
 
 def test_legacy_cells_stop_with_314s_runtime_error(warm_context, served):
@@ -125,11 +143,15 @@ def test_legacy_cells_stop_with_314s_runtime_error(warm_context, served):
         cell = cells.cell(snippet)
         assert cells.run(cell, timeout=FIRST_LOAD) == "error", snippet
         log = cells.log(cell)
-        assert "RuntimeError: There is no current event loop in thread 'MainThread'." in log, snippet
+        assert "RuntimeError: There is no current event loop in thread 'MainThread'." in log, (
+            snippet
+        )
         assert "closed: False" not in log and "second run" not in log
 
 
-def test_without_jspi_every_cell_of_a_page_runs_unmodified_and_prints_what_cpython_prints(context, served):
+def test_without_jspi_every_cell_of_a_page_runs_unmodified_and_prints_what_cpython_prints(
+    context, served
+):
     without_jspi(context)
     walk = Walk(Cells(context.new_page(), served), ["gather/"])
     walk_together([walk], walk.cells.page)
@@ -172,7 +194,9 @@ def test_stop_ends_each_kind_of_wait_within_a_second_and_the_next_run_works(cont
         cell.get_by_role("button", name=RUN).click()
         expect(cell.get_by_role("log")).to_contain_text("tick", timeout=FIRST_LOAD)
         expect(cell).to_have_attribute("data-state", "running")
-        timings[name] = cell.evaluate(STOP_AND_TIME, cell.get_by_role("button", name=STOP).text_content())
+        timings[name] = cell.evaluate(
+            STOP_AND_TIME, cell.get_by_role("button", name=STOP).text_content()
+        )
         expect(cell).to_have_attribute("data-state", "stopped")
         cells.set_code(cell, "print('next')\n")
         assert cells.run(cell, timeout=FIRST_LOAD) == "done", name

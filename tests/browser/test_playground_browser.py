@@ -64,7 +64,9 @@ def test_download_saves_the_edited_code_under_the_snippets_name(context, served)
         assert saved.read().rstrip("\n") == EDITED.rstrip("\n")
 
 
-def test_a_share_link_round_trips_into_a_fresh_context_and_reset_brings_the_original(clipboard_context, browser, served):
+def test_a_share_link_round_trips_into_a_fresh_context_and_reset_brings_the_original(
+    clipboard_context, browser, served
+):
     cells = open_cells(clipboard_context, served)
     cell = cells.cell(index=2)
     cells.set_code(cell, EDITED)
@@ -93,7 +95,11 @@ def test_a_share_link_round_trips_into_a_fresh_context_and_reset_brings_the_orig
         fresh.close()
 
 
-@pytest.mark.parametrize("damage", ["1@@@not-base64", "1AAAA", "1y8wtyC8qUUg", "9abc"], ids=["characters", "not-deflate", "cut-short", "format"])
+@pytest.mark.parametrize(
+    "damage",
+    ["1@@@not-base64", "1AAAA", "1y8wtyC8qUUg", "9abc"],
+    ids=["characters", "not-deflate", "cut-short", "format"],
+)
 def test_a_corrupted_share_link_says_so_and_keeps_the_original(context, served, damage):
     page = context.new_page()
     snippet = served.snippets("zh/gather/")[0]
@@ -102,7 +108,9 @@ def test_a_corrupted_share_link_says_so_and_keeps_the_original(context, served, 
     cells.wait_wired()
     cell = cells.cell()
     expect(cell.locator(".cell-note")).to_contain_text("无法读取分享链接里的代码")
-    assert cells.editor_text(cell).rstrip("\n") == (SNIPPETS / snippet).read_text("utf-8").rstrip("\n")
+    assert cells.editor_text(cell).rstrip("\n") == (SNIPPETS / snippet).read_text("utf-8").rstrip(
+        "\n"
+    )
     assert cell.get_attribute("data-edited") is None
     assert cells.run(cell, timeout=FIRST_LOAD) == "done", "the page goes on working"
 
@@ -131,7 +139,9 @@ WATCH_PROGRESS = """(cell) => {
 }"""
 
 
-def test_the_first_load_shows_bytes_to_their_total_and_a_second_visit_says_it_restored(context, served):
+def test_the_first_load_shows_bytes_to_their_total_and_a_second_visit_says_it_restored(
+    context, served
+):
     cells = open_cells(context, served)
     cell = cells.cell()
     cell.evaluate(WATCH_PROGRESS)
@@ -139,15 +149,24 @@ def test_the_first_load_shows_bytes_to_their_total_and_a_second_visit_says_it_re
     seen = cells.page.evaluate("window.__progress")
     runtime = served.site / "assets" / "pyodide"
     [version] = [p for p in runtime.iterdir() if p.is_dir()]
-    files = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json", *(p.name for p in version.glob("cellrun-*.whl"))]
+    files = [
+        "pyodide.asm.wasm",
+        "python_stdlib.zip",
+        "pyodide-lock.json",
+        *(p.name for p in version.glob("cellrun-*.whl")),
+    ]
     total = sum((version / name).stat().st_size for name in files)
     assert seen and {bar_max for _, bar_max, _ in seen} == {total}
     values = [value for value, _, _ in seen]
-    assert values == sorted(values) and values[-1] == total, "counted every byte of the runtime files"
+    assert values == sorted(values) and values[-1] == total, (
+        "counted every byte of the runtime files"
+    )
     assert re.fullmatch(r"Loading Python: [\d.]+ of [\d.]+ MB", seen[0][2])
     assert cell.locator("progress").is_hidden()
     for _ in range(50):  # the snapshot is stored once the first load is ready
-        if cells.page.evaluate("async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"):
+        if cells.page.evaluate(
+            "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
+        ):
             break
         cells.page.wait_for_timeout(200)
     again = open_cells(context, served, "zh/gather/")
@@ -164,7 +183,9 @@ def test_a_permalink_opens_the_page_at_its_cell_and_focuses_it(context, served):
     assert cell.get_attribute("id") == target
     link = cell.get_by_role("link", name="Link to this example")
     assert link.get_attribute("href") == "#" + target
-    page.wait_for_function("(id) => document.activeElement && document.activeElement.id === id", arg=target)
+    page.wait_for_function(
+        "(id) => document.activeElement && document.activeElement.id === id", arg=target
+    )
     box = cell.bounding_box()
     assert 0 <= box["y"] < page.viewport_size["height"], "scrolled to the cell"
 
@@ -183,8 +204,12 @@ def test_printed_cells_show_code_and_output_not_controls(context, served):
     assert idle.get_by_role("textbox").is_visible()
 
 
-@pytest.mark.parametrize("lang, words", [("", ("Ctrl+Enter", "Keyboard")), ("zh/", ("Ctrl+Enter", "键盘操作"))])
-def test_labels_name_the_platforms_shortcut_and_a_keyboard_note_lists_the_keys(context, served, lang, words):
+@pytest.mark.parametrize(
+    "lang, words", [("", ("Ctrl+Enter", "Keyboard")), ("zh/", ("Ctrl+Enter", "键盘操作"))]
+)
+def test_labels_name_the_platforms_shortcut_and_a_keyboard_note_lists_the_keys(
+    context, served, lang, words
+):
     cells = open_cells(context, served, lang + "gather/")
     cell = cells.cell()
     shortcut, keyboard = words
@@ -196,7 +221,9 @@ def test_labels_name_the_platforms_shortcut_and_a_keyboard_note_lists_the_keys(c
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_no_csp_violation_on_any_page_while_reading_editing_running_stopping_resetting(context, served, scheme):
+def test_no_csp_violation_on_any_page_while_reading_editing_running_stopping_resetting(
+    context, served, scheme
+):
     context.add_init_script(LISTEN_CSP)
     page = context.new_page()
     page.emulate_media(color_scheme=scheme)
@@ -215,7 +242,10 @@ def test_no_csp_violation_on_any_page_while_reading_editing_running_stopping_res
         cell = cells.cell()
         box = cell.get_by_role("textbox")
         box.click()
-        page.wait_for_function("(cell) => cell.querySelector('.cell-editor').shadowRoot !== null", arg=cell.element_handle())
+        page.wait_for_function(
+            "(cell) => cell.querySelector('.cell-editor').shadowRoot !== null",
+            arg=cell.element_handle(),
+        )
         page.keyboard.press("Control+A")
         page.keyboard.type("import asyncio\n\nasync def main():\nprint('typed')\n")
         page.keyboard.press("Control+Z")
@@ -263,7 +293,10 @@ def test_the_activated_editor_wears_the_code_blocks_colours_and_font(context, se
     cells = Cells(page, served).goto("gather/")
     cell = cells.cell()
     cell.get_by_role("textbox").click()
-    page.wait_for_function("(cell) => cell.querySelector('.cell-editor').shadowRoot?.querySelector('.cm-line')", arg=cell.element_handle())
+    page.wait_for_function(
+        "(cell) => cell.querySelector('.cell-editor').shadowRoot?.querySelector('.cm-line')",
+        arg=cell.element_handle(),
+    )
     look = cell.evaluate(EDITOR_LOOK)
     assert look["background"] == look["expected"]["background"], look
     assert look["font"] == look["expected"]["font"], look

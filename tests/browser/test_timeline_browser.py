@@ -26,7 +26,9 @@ LOAD = 90_000
 
 
 def reference(snippet: str) -> dict:
-    return json.loads((ROOT / "data" / "timelines" / snippet.replace(".py", ".json")).read_text("utf-8"))["timeline"]
+    return json.loads(
+        (ROOT / "data" / "timelines" / snippet.replace(".py", ".json")).read_text("utf-8")
+    )["timeline"]
 
 
 def open_cell(context, served, page_path: str, snippet: str):
@@ -49,8 +51,11 @@ def drawn(cell) -> dict:
     return {
         "live": drawing.get_attribute("data-live") is not None,
         "bars": drawing.locator("[data-task]").evaluate_all(
-            "bars => bars.map(b => [b.dataset.task, b.dataset.outcome])"),
-        "markers": drawing.locator("[data-marker]").evaluate_all("ms => ms.map(m => m.dataset.marker)"),
+            "bars => bars.map(b => [b.dataset.task, b.dataset.outcome])"
+        ),
+        "markers": drawing.locator("[data-marker]").evaluate_all(
+            "ms => ms.map(m => m.dataset.marker)"
+        ),
         "rows": cell.locator(".tl-table tbody tr[data-task]").count(),
     }
 
@@ -80,7 +85,9 @@ def test_bars_appear_while_a_cell_runs_and_end_as_the_reference_run(warm_context
     assert cell.get_attribute("data-state") == "running", "bars appear while the cell runs"
     expect(live.locator('[data-outcome="pending"]').first).to_be_attached()  # a task still running
     expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
-    assert drawn(cell) == expected(ref), "a real-time run in Pyodide ends as CPython's reference run"
+    assert drawn(cell) == expected(ref), (
+        "a real-time run in Pyodide ends as CPython's reference run"
+    )
 
     cell.locator(".cell-clock").check()
     cell.get_by_role("button", name=RUN).click()

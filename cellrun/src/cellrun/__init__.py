@@ -1,6 +1,14 @@
 """Run guide snippets the same way on CPython and on Pyodide."""
 
-from .loop import CellLoop, Clock, ClockWaiter, PausingWaiter, ThreadWaiter, cancel_leftover_tasks, fresh_loops
+from .loop import (
+    CellLoop,
+    Clock,
+    ClockWaiter,
+    PausingWaiter,
+    ThreadWaiter,
+    cancel_leftover_tasks,
+    fresh_loops,
+)
 from .runner import Outcome, run_file, run_source
 
 __all__ = [

@@ -20,12 +20,18 @@ def portable(text: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m cellrun", description=__doc__)
     parser.add_argument("file")
-    parser.add_argument("--virtual", action="store_true", help="run on a virtual clock: sleeps cost nothing")
+    parser.add_argument(
+        "--virtual", action="store_true", help="run on a virtual clock: sleeps cost nothing"
+    )
     parser.add_argument("--seed", type=int, help="seed random, so random sleeps repeat")
     parser.add_argument(
-        "--json", action="store_true", help="print one JSON report instead of the output (Python's own paths shortened)"
+        "--json",
+        action="store_true",
+        help="print one JSON report instead of the output (Python's own paths shortened)",
     )
-    parser.add_argument("--trace", action="store_true", help="add the task timeline to the JSON report")
+    parser.add_argument(
+        "--trace", action="store_true", help="add the task timeline to the JSON report"
+    )
     args = parser.parse_args()
     echo = None if args.json else lambda stream, text: getattr(sys, "__%s__" % stream).write(text)
     outcome = run_file(args.file, virtual=args.virtual, seed=args.seed, sink=echo, trace=args.trace)

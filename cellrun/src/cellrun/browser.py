@@ -101,8 +101,19 @@ class Runs:
         now = None if self._virtual else time.monotonic() - self._started
         return json.dumps({"now": now, "events": events})
 
-    def run(self, source, filename, virtual=False, seed=None, sink=None, pause=None, wake=None, jspi=False,
-            lang="en", uid="tl") -> str:
+    def run(
+        self,
+        source,
+        filename,
+        virtual=False,
+        seed=None,
+        sink=None,
+        pause=None,
+        wake=None,
+        jspi=False,
+        lang="en",
+        uid="tl",
+    ) -> str:
         """Run to the end; cellrun's Outcome as JSON, with the finished timeline drawn by :mod:`cellrun.svg`.
 
         Real time waits with the host's ``pause`` (see :func:`host_waiter`). Traced: events
@@ -110,8 +121,15 @@ class Runs:
         """
         waiter = None if virtual else host_waiter(pause, wake, jspi)
         with self._around(virtual, waiter):
-            outcome = run_source(source, filename, virtual=virtual, seed=seed, sink=sink, waiter=waiter,
-                                 trace=self._record)
+            outcome = run_source(
+                source,
+                filename,
+                virtual=virtual,
+                seed=seed,
+                sink=sink,
+                waiter=waiter,
+                trace=self._record,
+            )
         report = outcome.as_dict()
         report["timeline_html"] = render_html(outcome.timeline, lang, uid, table=False)
         report["timeline_table"] = render_table(outcome.timeline, lang)

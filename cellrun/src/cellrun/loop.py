@@ -30,10 +30,13 @@ import threading
 import time
 import warnings
 import weakref
-from typing import Callable, Optional
+from typing import Callable
 
 # 3.14 keeps the class under a private name (policies are deprecated there).
-_DEFAULT_POLICY = getattr(asyncio.events, "_BaseDefaultEventLoopPolicy", None) or asyncio.events.BaseDefaultEventLoopPolicy
+_DEFAULT_POLICY = (
+    getattr(asyncio.events, "_BaseDefaultEventLoopPolicy", None)
+    or asyncio.events.BaseDefaultEventLoopPolicy
+)
 _REAL_SLEEP = time.sleep
 # A loop with work ready asks to wait 0 s at every step; the host pauses for one of those this often,
 # so a busy async loop still lets a Stop (and output) through, without a pause per step.
@@ -67,7 +70,9 @@ class ClockWaiter:
     """
 
     STUCK = 5.0  # real seconds a job may run without sleeping or calling back before it is let go
-    HANG = "virtual clock: every task is waiting and no timer is set, so this run would hang forever"
+    HANG = (
+        "virtual clock: every task is waiting and no timer is set, so this run would hang forever"
+    )
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -92,12 +97,16 @@ class ClockWaiter:
             self._settle()
             if self._woken:
                 pass  # a thread called back: the loop runs that before time moves
-            elif self._parked and (timeout is None or self._parked[0][0] <= self.clock.now + timeout):
+            elif self._parked and (
+                timeout is None or self._parked[0][0] <= self.clock.now + timeout
+            ):
                 self._release_first()
                 self._settle()
             elif self._shutdowns and not self._parked and timeout != 0:
                 # Every job is done: the shutdown's thread calls back at once, before any timer.
-                self._wait_for_a_call_back("virtual clock: the executor's shutdown never called back")
+                self._wait_for_a_call_back(
+                    "virtual clock: the executor's shutdown never called back"
+                )
             elif timeout is None:
                 if not self._free:
                     raise RuntimeError(self.HANG)
@@ -230,7 +239,9 @@ class PausingWaiter:
 
     time = staticmethod(time.monotonic)
 
-    def __init__(self, pause: Callable[[Optional[float]], object], wake: Callable[[], object] = lambda: None) -> None:
+    def __init__(
+        self, pause: Callable[[float | None], object], wake: Callable[[], object] = lambda: None
+    ) -> None:
         self._pause = pause
         self._wake = wake
         self._stop = False
@@ -247,7 +258,11 @@ class PausingWaiter:
         return stop
 
     def select(self, timeout=None) -> list:
-        if timeout is not None and timeout <= 0 and time.monotonic() - self._paused_at < YIELD_EVERY:
+        if (
+            timeout is not None
+            and timeout <= 0
+            and time.monotonic() - self._paused_at < YIELD_EVERY
+        ):
             return []
         self._pause(None if timeout is None else max(0.0, timeout))
         self._paused_at = time.monotonic()
@@ -293,7 +308,9 @@ class CellLoop(asyncio.BaseEventLoop):
 
     def run_in_executor(self, executor, func, *args):
         job = getattr(self._selector, "job", None)
-        if job is None or not (executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)):
+        if job is None or not (
+            executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)
+        ):
             return super().run_in_executor(executor, func, *args)
         func = job(func)
         try:

@@ -17,7 +17,7 @@ import sys
 import traceback
 import warnings
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Optional, Union
+from typing import Callable
 
 from . import loop as _loop
 from . import timeline as _timeline
@@ -32,11 +32,13 @@ class Outcome:
     stdout: str = ""
     stderr: str = ""
     exit_code: int = 0
-    exception: Optional[dict] = None
+    exception: dict | None = None
     warnings: list = field(default_factory=list)
-    virtual_time: Optional[float] = None
-    python: str = platform.python_version()  # the exact release, e.g. "3.13.0" ("3.14.2" in Pyodide 314)
-    timeline: Optional[dict] = None  # see cellrun.timeline; None unless traced
+    virtual_time: float | None = None
+    python: str = (
+        platform.python_version()
+    )  # the exact release, e.g. "3.13.0" ("3.14.2" in Pyodide 314)
+    timeline: dict | None = None  # see cellrun.timeline; None unless traced
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -64,9 +66,9 @@ def run_source(
     filename: str = "<snippet>",
     *,
     virtual: bool = False,
-    seed: Optional[int] = None,
-    sink: Optional[Sink] = None,
-    trace: Union[bool, Callable[[dict], None]] = False,
+    seed: int | None = None,
+    sink: Sink | None = None,
+    trace: bool | Callable[[dict], None] = False,
     waiter=None,
 ) -> Outcome:
     """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
@@ -118,7 +120,9 @@ def _session(source, filename, waiter, seed, sink, trace):
     if trace:
         started = waiter.time()
         virtual = isinstance(waiter, ClockWaiter)
-        tracer = _timeline.Tracer(lambda: waiter.time() - started, virtual, filename, trace if callable(trace) else None)
+        tracer = _timeline.Tracer(
+            lambda: waiter.time() - started, virtual, filename, trace if callable(trace) else None
+        )
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
@@ -131,7 +135,9 @@ def _session(source, filename, waiter, seed, sink, trace):
         if os.path.dirname(os.path.abspath(path)) == _HERE:
             # Raised while cellrun collects the run's garbage: CPython reports those at exit as sys:1.
             path, lineno, line = "sys", 1, ""
-        outcome.warnings.append({"category": category.__name__, "message": str(message), "line": lineno})
+        outcome.warnings.append(
+            {"category": category.__name__, "message": str(message), "line": lineno}
+        )
         sys.stderr.write(warnings.formatwarning(message, category, path, lineno, line))
 
     try:
@@ -183,7 +189,9 @@ def _hide_frames(report, paths: tuple, seen: set) -> None:
         return
     seen.add(id(report))
     if any(frame.filename in paths for frame in report.stack):
-        report.stack = traceback.StackSummary.from_list([f for f in report.stack if f.filename not in paths])
+        report.stack = traceback.StackSummary.from_list(
+            [f for f in report.stack if f.filename not in paths]
+        )
     _hide_frames(report.__cause__, paths, seen)
     _hide_frames(report.__context__, paths, seen)
     for inner in getattr(report, "exceptions", None) or ():

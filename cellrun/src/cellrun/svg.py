@@ -73,7 +73,12 @@ LABELS = {
     },
 }
 
-MARKER_NAMES = {"gather": "gather", "wait": "wait", "as_completed": "as_completed", "taskgroup": "TaskGroup"}
+MARKER_NAMES = {
+    "gather": "gather",
+    "wait": "wait",
+    "as_completed": "as_completed",
+    "taskgroup": "TaskGroup",
+}
 
 # Colours are CSS variables with defaults readable on light and dark grounds;
 # text and lines use currentColor, so they follow the page's theme.
@@ -155,8 +160,12 @@ def task_title(task: dict) -> str:
 def task_summary(task: dict, lang: str) -> str:
     """One line per task: label, start, end, outcome and result or exception (tooltip, table, desc)."""
     words = LABELS[lang]
-    text = "%s: %s → %s, %s" % (task_title(task), _seconds(task["start"], lang), _seconds(task["end"], lang),
-                                words[task["outcome"]])
+    text = "%s: %s → %s, %s" % (
+        task_title(task),
+        _seconds(task["start"], lang),
+        _seconds(task["end"], lang),
+        words[task["outcome"]],
+    )
     detail = _detail(task)
     return text + (" — " + detail if detail else "")
 
@@ -228,17 +237,23 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
     marker_lines = _marker_label_lines(markers, x)
     rows_bottom = round(TOP + row_h * len(rows))
     height = rows_bottom + LINE * max(marker_lines.values(), default=-1) + LINE + 8 + 20
-    title = words["title"].format(n=len(tasks), total=_seconds(total, lang), clock=words[timeline["clock"]])
+    title = words["title"].format(
+        n=len(tasks), total=_seconds(total, lang), clock=words[timeline["clock"]]
+    )
     if compact:
-        counts = ", ".join("%d %s" % (sum(t["outcome"] == o for t in tasks), words[o])
-                           for o in ("done", "failed", "cancelled", "pending") if any(t["outcome"] == o for t in tasks))
+        counts = ", ".join(
+            "%d %s" % (sum(t["outcome"] == o for t in tasks), words[o])
+            for o in ("done", "failed", "cancelled", "pending")
+            if any(t["outcome"] == o for t in tasks)
+        )
         lines = [words["desc"], counts + ".", _footer(timeline, lang) + "."]
     else:
         lines = [words["desc"]] + [task_summary(t, lang) + "." for t in tasks]
     desc = " ".join(lines + [marker_summary(m, lang) + "." for m in markers])
     out = [
         '<svg xmlns="http://www.w3.org/2000/svg" data-timeline="" class="tl" viewBox="0 0 %d %d" width="100%%" '
-        'role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">' % (WIDTH, height, uid, uid, lang),
+        'role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">'
+        % (WIDTH, height, uid, uid, lang),
         '<title id="%s-title">%s</title>' % (uid, _esc(title)),
         '<desc id="%s-desc">%s</desc>' % (uid, _esc(desc)),
     ]
@@ -246,70 +261,127 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
         out.append(STYLE)
     out.append('<g class="tl-axis" aria-hidden="true">')
     for tick in _ticks(total):
-        out.append('<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (x(tick), TOP - 4, x(tick), rows_bottom))
+        out.append(
+            '<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (x(tick), TOP - 4, x(tick), rows_bottom)
+        )
         anchor = "end" if x(tick) > WIDTH - RIGHT / 2 else "middle"
-        out.append('<text x="%s" y="%d" text-anchor="%s">%s</text>' % (x(tick), TOP - 8, anchor, _esc(_seconds(tick, lang))))
+        out.append(
+            '<text x="%s" y="%d" text-anchor="%s">%s</text>'
+            % (x(tick), TOP - 8, anchor, _esc(_seconds(tick, lang)))
+        )
     out.append("</g>")
     out.append('<g class="tl-rows">')
     tip_y = height - 8
     for row, (label, row_tasks, idle) in enumerate(rows):
         top = round(TOP + row * row_h + (row_h - bar_h) / 2, 2)
-        lane = compact and len(row_tasks) != 1 or bool(idle) or (compact and row_tasks[0]["lane"] is not None)
+        lane = (
+            compact
+            and len(row_tasks) != 1
+            or bool(idle)
+            or (compact and row_tasks[0]["lane"] is not None)
+        )
         if compact:
             out.append('<g class="tl-%s">' % ("lane" if lane else "row"))
             if lane:
                 out.append("<title>%s</title>" % _esc(_lane_summary(label, row_tasks, idle, lang)))
             if row_h >= 10 or not lane:
-                out.append('<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
-                           % (LABEL_WIDTH - 6, round(top + bar_h - 1, 2), _esc(_short(label))))
+                out.append(
+                    '<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
+                    % (LABEL_WIDTH - 6, round(top + bar_h - 1, 2), _esc(_short(label)))
+                )
             if idle:  # one path for a lane's gaps: a thousand-task run stays a light page
-                out.append('<path class="tl-idle" d="%s"/>' % " ".join(
-                    "M%s %sh%sv%sh-%sz" % (x(begin), top, round(x(finish) - x(begin), 2), round(bar_h, 2),
-                                           round(x(finish) - x(begin), 2)) for begin, finish in idle))
+                out.append(
+                    '<path class="tl-idle" d="%s"/>'
+                    % " ".join(
+                        "M%s %sh%sv%sh-%sz"
+                        % (
+                            x(begin),
+                            top,
+                            round(x(finish) - x(begin), 2),
+                            round(bar_h, 2),
+                            round(x(finish) - x(begin), 2),
+                        )
+                        for begin, finish in idle
+                    )
+                )
             for task in row_tasks:
                 start, end = x(task["start"]), x(task["end"])
                 if task["waits"]:  # in a lane, a bar starts when its job got a slot
                     start = x(task["waits"][0][1])
                 # No <title> per bar: the lane's title and the table tell the tasks, and a thousand
                 # titles make the page's style work several times slower (measured in Chromium).
-                out.append('<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" '
-                           'height="%s"/>'
-                           % (task["outcome"], _esc(task["name"]), task["outcome"], start, top,
-                              max(round(end - start, 2), 1), round(bar_h, 2)))
+                out.append(
+                    '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" '
+                    'height="%s"/>'
+                    % (
+                        task["outcome"],
+                        _esc(task["name"]),
+                        task["outcome"],
+                        start,
+                        top,
+                        max(round(end - start, 2), 1),
+                        round(bar_h, 2),
+                    )
+                )
             out.append("</g>")
             continue
         task = row_tasks[0]
         start, end = x(task["start"]), x(task["end"])
         summary = task_summary(task, lang)
         out.append('<g class="tl-task" tabindex="0" role="img" aria-label="%s">' % _esc(summary))
-        out.append('<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
-                   % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(label))))
+        out.append(
+            '<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
+            % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(label)))
+        )
         out.append(
             '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" height="%d" rx="2">'
             "<title>%s</title></rect>"
-            % (task["outcome"], _esc(task["name"]), task["outcome"], start, top, max(round(end - start, 2), 2), BAR,
-               _esc(summary))
+            % (
+                task["outcome"],
+                _esc(task["name"]),
+                task["outcome"],
+                start,
+                top,
+                max(round(end - start, 2), 2),
+                BAR,
+                _esc(summary),
+            )
         )
         for begin, finish in task.get("waits", []):
-            out.append('<rect class="tl-wait" x="%s" y="%s" width="%s" height="%d"/>'
-                       % (x(begin), top, max(round(x(finish) - x(begin), 2), 1), BAR))
-        out.append('<text class="tl-end" x="%s" y="%s" aria-hidden="true">%s</text>'
-                   % (max(end, start + 2) + 3, top + BAR - 3, END_MARKS[task["outcome"]]))
-        out.append('<text class="tl-tip" x="%d" y="%d" aria-hidden="true">%s</text>' % (8, tip_y, _esc(summary)))
+            out.append(
+                '<rect class="tl-wait" x="%s" y="%s" width="%s" height="%d"/>'
+                % (x(begin), top, max(round(x(finish) - x(begin), 2), 1), BAR)
+            )
+        out.append(
+            '<text class="tl-end" x="%s" y="%s" aria-hidden="true">%s</text>'
+            % (max(end, start + 2) + 3, top + BAR - 3, END_MARKS[task["outcome"]])
+        )
+        out.append(
+            '<text class="tl-tip" x="%d" y="%d" aria-hidden="true">%s</text>'
+            % (8, tip_y, _esc(summary))
+        )
         out.append("</g>")
     out.append("</g>")
     out.append('<g class="tl-markers">')
     for index, marker in enumerate(markers):
         at = x(marker["at"])
         label_y = rows_bottom + LINE * (marker_lines[index] + 1)
-        name = words["timeout"] if marker["kind"] == "timeout" else MARKER_NAMES.get(marker["kind"], marker["kind"])
+        name = (
+            words["timeout"]
+            if marker["kind"] == "timeout"
+            else MARKER_NAMES.get(marker["kind"], marker["kind"])
+        )
         anchor = "end" if at > WIDTH - 80 else "start"
-        out.append('<g class="tl-marker tl-marker-%s" data-marker="%s" data-at="%s">'
-                   % (marker["kind"], marker["kind"], marker["at"]))
+        out.append(
+            '<g class="tl-marker tl-marker-%s" data-marker="%s" data-at="%s">'
+            % (marker["kind"], marker["kind"], marker["at"])
+        )
         out.append("<title>%s</title>" % _esc(marker_summary(marker, lang)))
         out.append('<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (at, TOP - 2, at, label_y - 10))
-        out.append('<text x="%s" y="%d" text-anchor="%s">%s</text>' % (at + (-2 if anchor == "end" else 2), label_y,
-                                                                       anchor, _esc(name)))
+        out.append(
+            '<text x="%s" y="%d" text-anchor="%s">%s</text>'
+            % (at + (-2 if anchor == "end" else 2), label_y, anchor, _esc(name))
+        )
         out.append("</g>")
     out.append("</g>")
     out.append("</svg>")
@@ -318,7 +390,9 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
 
 def _lane_summary(label: str, tasks: list, idle: list, lang: str) -> str:
     words = LABELS[lang]
-    return words["lane"].format(lane=label, n=len(tasks), idle=_seconds(sum(b - a for a, b in idle), lang))
+    return words["lane"].format(
+        lane=label, n=len(tasks), idle=_seconds(sum(b - a for a, b in idle), lang)
+    )
 
 
 def _short(name: str, limit: int = 18) -> str:
@@ -345,22 +419,41 @@ def _marker_label_lines(markers: list, x) -> dict:
 def render_table(timeline: dict, lang: str = "en") -> str:
     """The same data as an HTML table (the alternative for screen readers and for copying)."""
     words = LABELS[lang]
-    out = ['<table class="tl-table">', "<caption>%s</caption>" % _esc(words["table"]),
-           "<thead><tr>%s</tr></thead>" % "".join(
-               '<th scope="col">%s</th>' % _esc(words[k]) for k in ("task", "start", "end", "outcome", "detail")),
-           "<tbody>"]
+    out = [
+        '<table class="tl-table">',
+        "<caption>%s</caption>" % _esc(words["table"]),
+        "<thead><tr>%s</tr></thead>"
+        % "".join(
+            '<th scope="col">%s</th>' % _esc(words[k])
+            for k in ("task", "start", "end", "outcome", "detail")
+        ),
+        "<tbody>",
+    ]
     for task in timeline["tasks"]:
-        out.append('<tr data-task="%s" data-outcome="%s"><th scope="row">%s</th><td>%s</td><td>%s</td><td>%s</td>'
-                   "<td>%s</td></tr>" % (_esc(task["name"]), task["outcome"], _esc(task_title(task)),
-                                         _esc(_seconds(task["start"], lang)), _esc(_seconds(task["end"], lang)),
-                                         _esc(words[task["outcome"]]), _esc(_detail(task))))
+        out.append(
+            '<tr data-task="%s" data-outcome="%s"><th scope="row">%s</th><td>%s</td><td>%s</td><td>%s</td>'
+            "<td>%s</td></tr>"
+            % (
+                _esc(task["name"]),
+                task["outcome"],
+                _esc(task_title(task)),
+                _esc(_seconds(task["start"], lang)),
+                _esc(_seconds(task["end"], lang)),
+                _esc(words[task["outcome"]]),
+                _esc(_detail(task)),
+            )
+        )
     out.append("</tbody>")
     if timeline["markers"]:
-        out.append('<tbody><tr><th scope="col">%s</th><th scope="col" colspan="4">%s</th></tr>'
-                   % (_esc(words["time"]), _esc(words["marker"])))
+        out.append(
+            '<tbody><tr><th scope="col">%s</th><th scope="col" colspan="4">%s</th></tr>'
+            % (_esc(words["time"]), _esc(words["marker"]))
+        )
         for marker in timeline["markers"]:
-            out.append('<tr><td>%s</td><td colspan="4">%s</td></tr>'
-                       % (_esc(_seconds(marker["at"], lang)), _esc(_marker_text(marker, lang))))
+            out.append(
+                '<tr><td>%s</td><td colspan="4">%s</td></tr>'
+                % (_esc(_seconds(marker["at"], lang)), _esc(_marker_text(marker, lang)))
+            )
         out.append("</tbody>")
     out.append('<tfoot><tr><td colspan="5">%s</td></tr></tfoot>' % _esc(_footer(timeline, lang)))
     out.append("</table>")
@@ -368,11 +461,16 @@ def render_table(timeline: dict, lang: str = "en") -> str:
 
 
 def _footer(timeline: dict, lang: str) -> str:
-    return LABELS[lang]["footer"].format(total=_seconds(timeline["total"], lang), lanes=len(timeline["lanes"]),
-                                         idle=_seconds(timeline["idle_total"], lang))
+    return LABELS[lang]["footer"].format(
+        total=_seconds(timeline["total"], lang),
+        lanes=len(timeline["lanes"]),
+        idle=_seconds(timeline["idle_total"], lang),
+    )
 
 
-def render_html(timeline: dict, lang: str = "en", uid: str = "tl", svg: str = "", table: bool = True) -> str:
+def render_html(
+    timeline: dict, lang: str = "en", uid: str = "tl", svg: str = "", table: bool = True
+) -> str:
     """For a page that links CSS: SVG (no <style>) in a horizontal scroll wrapper (never wider
     than a phone), then the table in a <details>.
 
@@ -383,8 +481,12 @@ def render_html(timeline: dict, lang: str = "en", uid: str = "tl", svg: str = ""
     return (
         '<figure class="tl-figure">\n<div class="tl-scroll">\n%s</div>\n%s'
         '<details class="tl-details"><summary>%s</summary>\n%s</details>\n</figure>\n'
-        % (svg or render_svg(timeline, lang, uid, style=False), render_legend(timeline, lang),
-           _esc(LABELS[lang]["table"]), render_table(timeline, lang) if table else "")
+        % (
+            svg or render_svg(timeline, lang, uid, style=False),
+            render_legend(timeline, lang),
+            _esc(LABELS[lang]["table"]),
+            render_table(timeline, lang) if table else "",
+        )
     )
 
 
@@ -395,6 +497,7 @@ def render_legend(timeline: dict, lang: str = "en") -> str:
     keys = [
         '<span class="tl-key"><svg viewBox="0 0 18 12" width="18" height="12"><rect class="tl-bar tl-%s" x="1" '
         'y="1" width="16" height="10"/></svg>%s</span>' % (outcome, _esc(LABELS[lang][outcome]))
-        for outcome in OUTCOMES if outcome in outcomes
+        for outcome in OUTCOMES
+        if outcome in outcomes
     ]
     return '<p class="tl-legend" aria-hidden="true">%s</p>\n' % "".join(keys) if keys else ""

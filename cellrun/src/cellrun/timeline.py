@@ -33,7 +33,7 @@ import re
 import sys
 import types
 import weakref
-from typing import Callable, Optional
+from typing import Callable
 
 EventSink = Callable[[dict], None]
 
@@ -44,7 +44,9 @@ _ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 _INTERNAL_CORO_NAMES = {"shutdown_asyncgens", "shutdown_default_executor"}
 _INTERNAL_DIRS = (_ASYNCIO_DIR, os.path.dirname(os.path.abspath(__file__)))
 _DEFAULT_NAME = re.compile(r"^Task-(\d+)$")
-_PLAIN_OBJECT = re.compile(r"<(?:\w+\.)*(\w+) object at 0x[0-9a-fA-F]+>")  # <__main__.Later object at 0x7f…>
+_PLAIN_OBJECT = re.compile(
+    r"<(?:\w+\.)*(\w+) object at 0x[0-9a-fA-F]+>"
+)  # <__main__.Later object at 0x7f…>
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _FUNCTIONS = (types.FunctionType, types.MethodType, types.BuiltinFunctionType)
 _RESULT_CHARS = 60
@@ -63,7 +65,7 @@ def _short_repr(value) -> str:
     return text if len(text) <= _RESULT_CHARS else text[: _RESULT_CHARS - 1] + "…"
 
 
-def _call_label(coro, code) -> Optional[str]:
+def _call_label(coro, code) -> str | None:
     """``job('A')``: the coroutine's name and the repr of its first argument (``main()`` without one).
 
     Read from the frame of a coroutine that has not started, so the value is the one it was
@@ -81,7 +83,9 @@ def _call_label(coro, code) -> Optional[str]:
             if count == 1:
                 return f"{coro.__name__}()"
             first = 1
-    if code.co_name == "_wrap_awaitable" and code.co_filename.startswith(_ASYNCIO_DIR):  # an async def since 3.12
+    if code.co_name == "_wrap_awaitable" and code.co_filename.startswith(
+        _ASYNCIO_DIR
+    ):  # an async def since 3.12
         return None
     frame = coro.cr_frame
     if frame is None:
@@ -102,13 +106,13 @@ def _call_label(coro, code) -> Optional[str]:
     return f"{coro.__name__}({text})"
 
 
-def _event_label(call: Optional[str], name: str) -> Optional[str]:
+def _event_label(call: str | None, name: str) -> str | None:
     """An event's label: the call while the task has asyncio's default name, else None (the
     page shows the name, renumbered as timeline() does)."""
     return call if call is not None and name[:5] == "Task-" and name[5:].isdecimal() else None
 
 
-def _exception_of(future) -> Optional[dict]:
+def _exception_of(future) -> dict | None:
     # Read the private slot: exception() would mark it retrieved and silence
     # asyncio's "Task exception was never retrieved" message.
     error = getattr(future, "_exception", None)
@@ -125,7 +129,13 @@ class Tracer:
     happens so a page can draw live.
     """
 
-    def __init__(self, now: Callable[[], float], virtual: bool, filename: str, on_event: Optional[EventSink] = None):
+    def __init__(
+        self,
+        now: Callable[[], float],
+        virtual: bool,
+        filename: str,
+        on_event: EventSink | None = None,
+    ):
         self.now = now
         self.virtual = virtual
         self.filename = filename
@@ -156,14 +166,14 @@ class Tracer:
 
     # -- events ---------------------------------------------------------------
 
-    def _id(self, task) -> Optional[int]:
+    def _id(self, task) -> int | None:
         task_id = self._ids.get(id(task))
         # The reference tells a live task from a later object that reuses a dead one's id().
         if task_id is not None and self._refs[task_id]() is task:
             return task_id
         return None
 
-    def _current(self, loop=None) -> Optional[int]:
+    def _current(self, loop=None) -> int | None:
         try:
             task = asyncio.current_task(loop)
         except RuntimeError:
@@ -177,17 +187,34 @@ class Tracer:
         create_task = loop.create_task
         run_until_complete = loop.run_until_complete
         current_task = asyncio.current_task
-        names, calls, coros, parents, starts = self._names, self._calls, self._coros, self._parents, self._starts
-        refs, ids, coro_ids, now, on_done = self._refs, self._ids, self._coro_ids, self.now, self._on_done
+        names, calls, coros, parents, starts = (
+            self._names,
+            self._calls,
+            self._coros,
+            self._parents,
+            self._starts,
+        )
+        refs, ids, coro_ids, now, on_done = (
+            self._refs,
+            self._ids,
+            self._coro_ids,
+            self.now,
+            self._on_done,
+        )
         # One context for the done-callbacks of this loop's tasks, instead of a copy per task.
         # They run one at a time on this loop, and never look at context variables.
         context = contextvars.Context()
 
         def traced_create_task(coro, *args, **kwargs):
             code = getattr(coro, "cr_code", None)
-            if (code is not None and code.co_name in _INTERNAL_CORO_NAMES
-                    and code.co_filename.startswith(_INTERNAL_DIRS)):
-                return create_task(coro, *args, **kwargs)  # asyncio.run's own shutdown steps: not the snippet's
+            if (
+                code is not None
+                and code.co_name in _INTERNAL_CORO_NAMES
+                and code.co_filename.startswith(_INTERNAL_DIRS)
+            ):
+                return create_task(
+                    coro, *args, **kwargs
+                )  # asyncio.run's own shutdown steps: not the snippet's
             # Before create_task: an eager task factory starts the coroutine in it.
             call = _call_label(coro, code) if code is not None else None
             task = create_task(coro, *args, **kwargs)
@@ -213,8 +240,17 @@ class Tracer:
             task.add_done_callback(on_done, context=context)
             if self.on_event is not None:
                 name = names[task_id]
-                self.on_event({"event": "start", "task": task_id, "name": name, "label": _event_label(call, name),
-                               "coro": coros[task_id], "parent": parent, "at": _round(starts[task_id])})
+                self.on_event(
+                    {
+                        "event": "start",
+                        "task": task_id,
+                        "name": name,
+                        "label": _event_label(call, name),
+                        "coro": coros[task_id],
+                        "parent": parent,
+                        "at": _round(starts[task_id]),
+                    }
+                )
             return task
 
         def traced_run_until_complete(future):
@@ -259,9 +295,18 @@ class Tracer:
         if self.on_event is not None:
             outcome, result, exception = self._outcome(task_id)
             name = self._end_names[task_id]
-            self.on_event({"event": "end", "task": task_id, "name": name, "at": _round(end),
-                           "label": _event_label(self._calls[task_id], name),
-                           "outcome": outcome, "result": result, "exception": exception})
+            self.on_event(
+                {
+                    "event": "end",
+                    "task": task_id,
+                    "name": name,
+                    "at": _round(end),
+                    "label": _event_label(self._calls[task_id], name),
+                    "outcome": outcome,
+                    "result": result,
+                    "exception": exception,
+                }
+            )
 
     def _outcome(self, task_id: int) -> tuple:
         """(outcome, result, exception) of a finished task.
@@ -286,9 +331,13 @@ class Tracer:
         if self.on_event is not None:
             self.on_event({"event": "stop", "at": _round(now), "pending": sorted(pending)})
 
-    def _marker(self, kind: str, owner: Optional[int], tasks, **extra) -> None:
-        marker = {"kind": kind, "at": _round(self.now()), "owner": owner,
-                  "tasks": sorted(t for t in tasks if t is not None)}
+    def _marker(self, kind: str, owner: int | None, tasks, **extra) -> None:
+        marker = {
+            "kind": kind,
+            "at": _round(self.now()),
+            "owner": owner,
+            "tasks": sorted(t for t in tasks if t is not None),
+        }
         marker.update(extra)
         self._markers.append(marker)
         if self.on_event is not None:
@@ -321,8 +370,11 @@ class Tracer:
                 caller = sys._getframe(1)  # gather(), or 3.9's _gather() under it
                 while caller is not None and caller.f_code.co_filename == tasks_module.__file__:
                     caller = caller.f_back
-                if (tracer is not None and caller is not None
-                        and caller.f_code.co_filename == tracer.filename):  # not asyncio.run's cleanup
+                if (
+                    tracer is not None
+                    and caller is not None
+                    and caller.f_code.co_filename == tracer.filename
+                ):  # not asyncio.run's cleanup
                     ids = [tracer._id(child) for child in children]
                     owner = tracer._current(loop)
                     self.add_done_callback(lambda outer: tracer._on_gathered(outer, owner, ids))
@@ -342,13 +394,19 @@ class Tracer:
                     or (
                         return_when == asyncio.FIRST_EXCEPTION
                         and pending
-                        and not any(not f.cancelled() and getattr(f, "_exception", None) for f in done)
+                        and not any(
+                            not f.cancelled() and getattr(f, "_exception", None) for f in done
+                        )
                     )
                 )
-                tracer._marker("wait", owner, [tracer._id(f) for f in fs],
-                               done=sorted(i for i in map(tracer._id, done) if i is not None),
-                               pending=sorted(i for i in map(tracer._id, pending) if i is not None),
-                               timed_out=bool(timed_out))
+                tracer._marker(
+                    "wait",
+                    owner,
+                    [tracer._id(f) for f in fs],
+                    done=sorted(i for i in map(tracer._id, done) if i is not None),
+                    pending=sorted(i for i in map(tracer._id, pending) if i is not None),
+                    timed_out=bool(timed_out),
+                )
                 return done, pending
 
             patch(tasks_module, "_wait", _wait)
@@ -391,8 +449,13 @@ class Tracer:
                     result = await real_aexit(self, et, exc, tb)
                 except BaseException as error:
                     outcome = "cancelled" if isinstance(error, asyncio.CancelledError) else "failed"
-                    tracer._marker("taskgroup", owner, members, outcome=outcome,
-                                   exception={"type": type(error).__name__, "message": str(error)})
+                    tracer._marker(
+                        "taskgroup",
+                        owner,
+                        members,
+                        outcome=outcome,
+                        exception={"type": type(error).__name__, "message": str(error)},
+                    )
                     raise
                 tracer._marker("taskgroup", owner, members, outcome="done")
                 return result
@@ -416,9 +479,13 @@ class Tracer:
         real_as_completed = asyncio.as_completed
 
         def as_completed(fs, *args, **kwargs):
-            if not (asyncio.isfuture(fs) or asyncio.iscoroutine(fs)):  # else let asyncio raise its TypeError
+            if not (
+                asyncio.isfuture(fs) or asyncio.iscoroutine(fs)
+            ):  # else let asyncio raise its TypeError
                 fs = list(fs)
-                tracer._as_completed.append((tracer.now(), tracer._current(), kwargs.get("timeout"), fs))
+                tracer._as_completed.append(
+                    (tracer.now(), tracer._current(), kwargs.get("timeout"), fs)
+                )
             return real_as_completed(fs, *args, **kwargs)
 
         patch(asyncio, "as_completed", as_completed)
@@ -464,16 +531,25 @@ class Tracer:
         if len(self._ends) < len(ends):
             for task_id, end in enumerate(ends):
                 if end is None:  # never finished: its loop was closed or the run stopped
-                    ends[task_id] = self._stopped_at.get(task_id, last)  # rounded below, with the others
+                    ends[task_id] = self._stopped_at.get(
+                        task_id, last
+                    )  # rounded below, with the others
                     outcomes[task_id] = "pending"
         for task_id in self._stopped_at:
-            if outcomes[task_id] == "cancelled":  # cancelled when its loop had stopped with it pending: cleaned up
+            if (
+                outcomes[task_id] == "cancelled"
+            ):  # cancelled when its loop had stopped with it pending: cleaned up
                 outcomes[task_id] = "pending"
-        names, labels = _names_and_labels(list(map(self._end_names.get, ids, self._names)), self._calls)
+        names, labels = _names_and_labels(
+            list(map(self._end_names.get, ids, self._names)), self._calls
+        )
         starts = list(map(rounded, self._starts))
         ends = list(map(rounded, ends))
         if self._waits:
-            waits = [[[_round(a), _round(b)] for a, b in w] if w else [] for w in map(self._waits.get, ids)]
+            waits = [
+                [[_round(a), _round(b)] for a, b in w] if w else []
+                for w in map(self._waits.get, ids)
+            ]
             # busy time starts when the first Semaphore wait ends
             begins = [w[0][1] if w else start for w, start in zip(waits, starts)]
         else:
@@ -481,11 +557,34 @@ class Tracer:
             begins = starts
         lane_of, lanes = _lanes(self._parents, begins, ends)
         tasks = [
-            {"id": task_id, "name": name, "label": label, "coro": coro, "parent": parent, "start": start, "end": end,
-             "outcome": outcome, "result": result, "exception": exception, "waits": task_waits, "lane": lane}
+            {
+                "id": task_id,
+                "name": name,
+                "label": label,
+                "coro": coro,
+                "parent": parent,
+                "start": start,
+                "end": end,
+                "outcome": outcome,
+                "result": result,
+                "exception": exception,
+                "waits": task_waits,
+                "lane": lane,
+            }
             for task_id, name, label, coro, parent, start, end, outcome, result, exception, task_waits, lane in zip(
-                ids, names, labels, self._coros, self._parents, starts, ends, outcomes,
-                map(self._results.get, ids), map(self._exceptions.get, ids), waits, lane_of)
+                ids,
+                names,
+                labels,
+                self._coros,
+                self._parents,
+                starts,
+                ends,
+                outcomes,
+                map(self._results.get, ids),
+                map(self._exceptions.get, ids),
+                waits,
+                lane_of,
+            )
         ]
         markers.sort(key=lambda m: m["at"])
         return {
@@ -502,7 +601,10 @@ class Tracer:
         ends = self._ends
         markers = []
         for start, owner, timeout, fs in self._as_completed:
-            ids = [self._id(f) if isinstance(f, asyncio.Future) else self._coro_ids.get(id(f)) for f in fs]
+            ids = [
+                self._id(f) if isinstance(f, asyncio.Future) else self._coro_ids.get(id(f))
+                for f in fs
+            ]
             ids = [i for i in ids if i is not None]
             finished = [ends[i] for i in ids if i in ends]
             last = max(finished) if finished and len(finished) == len(ids) else None
@@ -511,8 +613,15 @@ class Tracer:
             at = deadline if timed_out else last
             if at is None:
                 continue
-            markers.append({"kind": "as_completed", "at": _round(at), "owner": owner,
-                            "tasks": sorted(ids), "timed_out": timed_out})
+            markers.append(
+                {
+                    "kind": "as_completed",
+                    "at": _round(at),
+                    "owner": owner,
+                    "tasks": sorted(ids),
+                    "timed_out": timed_out,
+                }
+            )
             if timed_out:
                 markers.append({"kind": "timeout", "at": _round(at), "owner": owner, "tasks": []})
         return markers
@@ -532,10 +641,12 @@ def _names_and_labels(names: list, calls: list) -> tuple:
         return names, names
     offset = min(found) - 1
     names = [name if n is None else "Task-%d" % (n - offset) for name, n in zip(names, numbers)]
-    return names, [name if n is None or call is None else call for name, n, call in zip(names, numbers, calls)]
+    return names, [
+        name if n is None or call is None else call for name, n, call in zip(names, numbers, calls)
+    ]
 
 
-def _default_number(name: str) -> Optional[int]:
+def _default_number(name: str) -> int | None:
     """N of a default name the fast test in _names_and_labels missed (``\\d`` allows a final newline)."""
     match = _DEFAULT_NAME.match(name)
     return int(match.group(1)) if match else None
