@@ -4,37 +4,43 @@
 
 VENV := .venv
 PY := $(VENV)/bin/python
-WHEEL_DIR := build/wheels
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve build test lint matrix bench clean setup chromium timelines
+.PHONY: serve build test lint matrix bench clean setup wheel chromium timelines
 
-setup: $(VENV)/.installed node_modules/.installed $(WHEEL_DIR)/.built
+setup: $(VENV)/.installed node_modules/.installed wheel
 
 # pyodide-build needs Python >= 3.12: take the newest that really runs.
-$(VENV)/.installed: requirements.txt cellrun/pyproject.toml
-	@base=$$(python3 scripts/pythons.py --newest-at-least 3.12) || exit 1; \
+$(VENV)/.installed: requirements.txt cellrun/pyproject.toml tools/pyproject.toml
+	@base=$$(python3 tools/src/devkit/pythons.py --newest-at-least 3.12) || exit 1; \
 	  echo "Creating $(VENV) with $$base"; \
 	  rm -rf $(VENV) && "$$base" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e cellrun
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e cellrun -e tools
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The Python half of the cells, as the pure-Python wheel Pyodide loads.
-$(WHEEL_DIR)/.built: $(VENV)/.installed $(shell find cellrun/src -name '*.py')
-	rm -rf $(WHEEL_DIR) && mkdir -p $(WHEEL_DIR)
-	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation -w $(WHEEL_DIR) ./cellrun
-	touch $@
+# The Python half of the cells, as the pure-Python wheel Pyodide loads (rebuilt when stale).
+wheel: $(VENV)/.installed
+	@$(PY) -m devkit.wheel >/dev/null
 
+# The browser tests launch $$CHROMIUM (Debian's chromium by default). apt-get runs only when
+# that browser is missing and we are root on a Debian-like system; otherwise this says what
+# to install, and the browser tests skip.
+CHROMIUM ?= /usr/bin/chromium
 chromium:
-	@command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || \
-	  { echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; }
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	else \
+	  echo "No browser at $(CHROMIUM): install Chromium and CJK fonts (Debian: sudo apt-get install" \
+	    "chromium fonts-noto-cjk), or set CHROMIUM to a Chromium or Chrome binary."; \
+	fi
 
 build: setup
 	$(VENV)/bin/mkdocs build --strict
@@ -42,11 +48,12 @@ build: setup
 serve: build
 	$(VENV)/bin/mkdocs serve --strict --dev-addr $(HOST):$(PORT)
 
-# Formatting and lint: ruff.toml for Python, biome.json for JavaScript.
+# Formatting and lint: ruff.toml for Python, biome.json for JavaScript, actionlint for .github/workflows.
 lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	npx --no-install biome check --error-on-warnings
+	$(VENV)/bin/actionlint
 
 # Lint first; snippet and site tests on both cores; the browser tests after them, one Chromium at a time.
 test: setup chromium lint
@@ -55,11 +62,11 @@ test: setup chromium lint
 
 # The static task timelines (data/timelines/) from a reference run of every snippet.
 timelines: $(VENV)/.installed
-	$(PY) scripts/timelines.py
+	$(PY) -m devkit.timelines
 
 # data/version_matrix.json: every snippet on every interpreter found (hooks/version_matrix.py renders it).
 matrix: setup
-	$(PY) scripts/matrix.py
+	$(PY) -m devkit.matrix
 
 # BENCHMARKS.md: bytes and click-to-first-output in Chromium, long tasks, build time (scripts/bench.py).
 bench: setup chromium

@@ -4,13 +4,14 @@
   ``<div class="cell" data-snippet="topic/name.py" data-state="idle">``; the highlighted code
   stays as the no-JavaScript fallback.
 - ``on_page_content``: under each cell, the committed CPython reference run (data/timelines/,
-  written by `make timelines`): its timeline (SVG + table) and its output, each in an open
+  written by `make timelines`): its timeline (drawn here by cellrun.svg, SVG + table) and its output, each in an open
   <details> (the cells replace the timeline with a live one and close the output), and a link
   to the snippet's row in the version matrix (legacy page), all in the page's language.
 - ``on_post_build``: the runtime the cells need, into ``site/assets/``:
   the pinned Pyodide (files named by its own package.json, version from package-lock.json),
   the cellrun wheel registered in the site's copy of pyodide-lock.json
-  (``pyodide lockfile add-wheels``), and the front-end (frontend/cells/) bundled by esbuild.
+  (``pyodide lockfile add-wheels``), and the front-end (frontend/cells/) bundled by esbuild,
+  with the values it shares with Python (the runtime's sizes, cellrun.svg's geometry and words).
 
 Everything fails loudly, naming the missing file.
 """
@@ -26,16 +27,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cellrun.svg import CSS, STYLE, render_html
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+
+from cellrun.svg import CSS, browser_values, render_html, render_svg
+from devkit.pinned import PinError, locked
+from devkit.wheel import WheelError, cellrun_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 FRONTEND = ROOT / "frontend" / "cells"
 NODE_MODULES = ROOT / "node_modules"
 CELLRUN = ROOT / "cellrun"
-WHEELS = ROOT / "build" / "wheels"
 RUNTIME_DIR = "assets/pyodide"  # + /<version>/, under the site root
 BUNDLE_DIR = "assets/cells"
 TIMELINE_CSS = "timeline.css"  # cellrun.svg's CSS, linked by mkdocs.yml's extra_css
@@ -62,7 +65,7 @@ LABELS = {
         "versions": "各版本表现",
     },
 }
-TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (scripts/timelines.py)
+TIMELINES = ROOT / "data" / "timelines"  # reference runs: make timelines (devkit.timelines)
 MATRIX = ROOT / "data" / "version_matrix.json"  # rows rendered on the legacy page: make matrix
 SLOT = re.compile(r'<div class="cell-reference-slot" data-for="(?P<path>[^"]+)"></div>')
 
@@ -97,7 +100,10 @@ def on_post_build(config):
         return  # the other languages share the default build's site root
     site = Path(config.site_dir)
     version = copy_pyodide(site / RUNTIME_DIR)
-    wheel = cellrun_wheel()
+    try:
+        wheel = cellrun_wheel()
+    except WheelError as error:
+        raise PluginError("hooks/cells.py: %s" % error) from error
     register_wheel(site / RUNTIME_DIR / version, wheel)
     bundle_frontend(
         site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name)
@@ -216,14 +222,12 @@ def reference(path: str) -> dict:
 
 @functools.cache
 def timeline_svg(path: str, lang: str) -> str:
-    """The committed drawing, without its <style>: the page links that CSS once (timeline.css)."""
-    svg = _reference_file(path, ".%s.svg" % lang).read_text("utf-8").strip()
-    if STYLE not in svg:
-        raise PluginError(
-            "hooks/cells.py: %s.%s.svg is stale: run `make timelines`"
-            % (path.removesuffix(".py"), lang)
-        )
-    return svg.replace(STYLE + "\n", "", 1)
+    """The reference run's drawing, without a <style>: the page links that CSS once (timeline.css).
+
+    Drawn in every build, never committed: it is a function of the committed run and cellrun.svg.
+    """
+    uid = "tl-%s-%s" % (path.removesuffix(".py").replace("/", "-"), lang)
+    return render_svg(reference(path)["timeline"], lang, uid, style=False).strip()
 
 
 @functools.cache
@@ -234,7 +238,7 @@ def matrix_rows() -> frozenset:
 
 
 def row_id(snippet: str) -> str:
-    """The version matrix's anchor for a snippet (as scripts/matrix.py:row_id)."""
+    """The version matrix's anchor for a snippet (as devkit.matrix.row_id)."""
     stem = snippet.removesuffix(".py")
     return "matrix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
 
@@ -243,22 +247,10 @@ def row_id(snippet: str) -> str:
 
 
 def pinned_pyodide() -> str:
-    """The version package-lock.json pins; node_modules must hold exactly that one."""
-    lock_path = ROOT / "package-lock.json"
-    installed_path = NODE_MODULES / "pyodide" / "package.json"
-    for path in (lock_path, installed_path):
-        if not path.is_file():
-            raise PluginError(
-                "hooks/cells.py: %s is missing (run `make setup`)" % path.relative_to(ROOT)
-            )
-    pinned = json.loads(lock_path.read_text("utf-8"))["packages"]["node_modules/pyodide"]["version"]
-    installed = json.loads(installed_path.read_text("utf-8"))["version"]
-    if pinned != installed:
-        raise PluginError(
-            "hooks/cells.py: package-lock.json pins pyodide %s but node_modules has %s (run `npm ci`)"
-            % (pinned, installed)
-        )
-    return pinned
+    try:
+        return locked()
+    except PinError as error:
+        raise PluginError("hooks/cells.py: %s" % error) from error
 
 
 def copy_pyodide(target: Path) -> str:
@@ -284,25 +276,6 @@ def copy_pyodide(target: Path) -> str:
         ):
             shutil.copy2(source, destination / name)
     return version
-
-
-def cellrun_wheel() -> Path:
-    """build/wheels/cellrun-*.whl, rebuilt when cellrun's sources are newer (as `make setup` does)."""
-    sources = [CELLRUN / "pyproject.toml", *(CELLRUN / "src").rglob("*.py")]
-    newest = max(p.stat().st_mtime for p in sources)
-    wheels = sorted(WHEELS.glob("cellrun-*-py3-none-any.whl"))
-    if wheels and wheels[-1].stat().st_mtime >= newest:
-        return wheels[-1]
-    WHEELS.mkdir(parents=True, exist_ok=True)
-    for old in wheels:
-        old.unlink()
-    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-    command += ["--disable-pip-version-check", "-w", str(WHEELS), str(CELLRUN)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    wheels = sorted(WHEELS.glob("cellrun-*-py3-none-any.whl"))
-    if done.returncode or not wheels:
-        raise PluginError("hooks/cells.py: building the cellrun wheel failed: %s" % done.stderr)
-    return wheels[-1]
 
 
 def register_wheel(runtime: Path, wheel: Path) -> None:
@@ -353,6 +326,7 @@ def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
     ]
     command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
     command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
+    command += ["--define:TIMELINE=%s" % json.dumps(browser_values(), sort_keys=True)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode:
         raise PluginError("hooks/cells.py: esbuild failed: %s" % done.stderr)

@@ -23,8 +23,9 @@ import json
 import re
 from pathlib import Path
 
-from cellrun.svg import LABELS as TIMELINE_LABELS
 from mkdocs.exceptions import PluginError
+
+from cellrun.svg import LABELS as TIMELINE_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINES = ROOT / "data" / "timelines"

@@ -2,9 +2,9 @@
 
 A page asks for it with a line ``<!-- version-matrix -->`` (docs/legacy.md and its
 twin); the comment is replaced in the rendered page. The data comes from
-``make matrix`` (scripts/matrix.py); this hook only renders it.
+``make matrix`` (devkit.matrix); this hook only renders it.
 
-- One row per snippet, grouped by topic, ``id="matrix-<slug>"`` (scripts/matrix.py:
+- One row per snippet, grouped by topic, ``id="matrix-<slug>"`` (devkit.matrix:
   row_id, e.g. ``legacy/wait_three_steps_legacy.py`` -> ``matrix-legacy-wait-three-steps-legacy``),
   so any page can link to ``legacy.md#matrix-<slug>``. Legacy rows link to their modern rewrite.
 - One column per interpreter measured; the missing ones are listed under the table.

@@ -1,7 +1,11 @@
-"""Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and each pinned Pyodide)."""
+"""Shared fixtures: ``python`` runs a test once per interpreter (CPython 3.8+ and each pinned
+Pyodide); ``site`` is the repo's real build (without SITE_URL), one for all test processes."""
 
 import pytest
-from harness import interpreters, pyodides
+from built import Site
+
+import devkit.site
+from devkit.interpreters import interpreters, pyodides
 
 
 def pytest_generate_tests(metafunc):
@@ -20,3 +24,11 @@ def python(request):
 def pytest_sessionfinish(session):
     for pyodide in pyodides():
         pyodide.close()
+
+
+@pytest.fixture(scope="session")
+def site():
+    try:
+        return Site(*devkit.site.shared())
+    except devkit.site.BuildError as error:
+        pytest.fail(str(error), pytrace=False)

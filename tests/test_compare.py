@@ -2,7 +2,7 @@
 workers on one time axis, every number from the reference runs in data/timelines/.
 
 The figure is rendered here straight from the hook (fast); one real `mkdocs build --strict`
-(built as tests/test_site.py builds it) checks that both languages' pages hold it.
+(the shared ``site`` fixture) checks that both languages' pages hold it.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-import test_site
 
-REPO = test_site.REPO
+from devkit import ROOT as REPO
+
 TIMELINES = REPO / "data" / "timelines"
 CHUNKS, POOL, WORKERS = (
     "batching/chunks_wait_for_slowest.py",
@@ -240,23 +240,8 @@ def test_both_twins_place_the_figure_in_the_same_section():
 # ------------------------------------------------------------------ the built pages
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    """One real build, as tests/test_site.py makes it. Not shared with that module's fixture:
-    pytest keeps a session fixture per module that defines (or imports) it, and only moving
-    it to conftest.py would give both modules one build."""
-    root = tmp_path_factory.mktemp("site")
-    return test_site.Site(root, test_site.run_mkdocs(REPO / "mkdocs.yml", root, REPO))
-
-
-def test_the_build_stays_strict_and_warning_free(site):
-    site.require()
-    assert not [line for line in site.output.splitlines() if test_site.WARNING.search(line)]
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_both_languages_built_pages_hold_the_figure(site, lang):
-    site.require()
     page = (site.root / ("" if lang == "en" else "zh/") / "batching" / "index.html").read_text(
         "utf-8"
     )

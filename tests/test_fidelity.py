@@ -6,10 +6,11 @@ as in the page: the same lines (timing aside, as tests/timing.py defines it), th
 the same task outcomes. Real time costs what the snippets sleep: about two minutes in all.
 """
 
-import matrix  # scripts/, put on sys.path by harness
 import pytest
-from harness import interpreters
 from timing import differences, line_matches, races
+
+from devkit import matrix
+from devkit.interpreters import interpreters
 
 PAGE_PYTHON = "pyodide-3.14"
 

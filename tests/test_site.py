@@ -7,42 +7,26 @@ build small copies of the project whose docs/ was changed on purpose.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from built import ORIGIN, WARNING
+
+import devkit.site
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
-MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
 LANGS = ("en", "zh")  # en is the default language, at the site root; zh under zh/
-ORIGIN = "http://site.invalid/"  # stands for wherever the site is served from
 
 INCLUDE = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])(?P<path>[^"']+)\1\s*$""")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 PYTHON_INFO = re.compile(r"^\{?\s*\.?(python3?|py3?)\b", re.IGNORECASE)
-WARNING = re.compile(r"^\s*WARNING\b|\bWARNING\s+-", re.MULTILINE)
 
 
 # ----------------------------------------------------------------------- helpers
-
-
-def run_mkdocs(config: Path, site: Path, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    return subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-f", str(config), "-d", str(site)],
-        check=False,
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def source_pages() -> dict:
@@ -63,81 +47,6 @@ def built_page(name: str) -> str:
     """Where page `name` (e.g. "gather", "index", "topic/index") lands, use_directory_urls."""
     p = PurePosixPath(name)
     return str(p.parent / "index.html") if p.name == "index" else f"{name}/index.html"
-
-
-class Tags(HTMLParser):
-    """Every start tag with its attributes, the ids, and the text of <style>/<script>."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tags, self.ids, self.styles, self._in = [], set(), [], None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        self.tags.append((tag, attrs))
-        for key in ("id", "name") if tag == "a" else ("id",):
-            if attrs.get(key):
-                self.ids.add(attrs[key])
-        self._in = tag if tag in ("style", "script") else None
-
-    def handle_endtag(self, tag):
-        self._in = None
-
-    def handle_data(self, data):
-        if self._in == "style":
-            self.styles.append(data)
-
-
-class Site:
-    def __init__(self, root: Path, proc):
-        self.root, self.returncode, self.output = (
-            root,
-            proc.returncode,
-            proc.stdout + proc.stderr,
-        )
-        self._parsed = {}
-
-    def require(self):
-        if self.returncode != 0:
-            pytest.fail("mkdocs build --strict failed:\n" + self.output[-4000:], pytrace=False)
-        return self
-
-    def html_files(self):
-        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*.html"))
-
-    def pages(self, lang):
-        """Built pages of one language, relative to that language's root."""
-        out = set()
-        for rel in self.html_files():
-            if not rel.endswith("index.html"):  # pages only (use_directory_urls)
-                continue
-            if lang == "en" and not rel.startswith("zh/"):
-                out.add(rel)
-            elif lang == "zh" and rel.startswith("zh/"):
-                out.add(rel[len("zh/") :])
-        return out
-
-    def parse(self, rel) -> Tags:
-        if rel not in self._parsed:
-            parser = Tags()
-            parser.feed((self.root / rel).read_text("utf-8"))
-            self._parsed[rel] = parser
-        return self._parsed[rel]
-
-    def target(self, url: str):
-        """Site-relative file for an absolute URL under ORIGIN (None if outside)."""
-        if not url.startswith(ORIGIN):
-            return None
-        path = unquote(urlsplit(url).path[len(urlsplit(ORIGIN).path) :])
-        if path == "" or path.endswith("/") or (self.root / path).is_dir():
-            path = path.rstrip("/") + "/index.html" if path else "index.html"
-        return path.lstrip("/")
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("site")
-    return Site(root, run_mkdocs(REPO / "mkdocs.yml", root, REPO))
 
 
 def resource_urls(tags):
@@ -240,13 +149,11 @@ def test_no_runnable_python_written_in_the_pages():
 
 
 def test_build_is_strict_and_warning_free(site):
-    site.require()
     warnings = [line for line in site.output.splitlines() if WARNING.search(line)]
     assert not warnings, "\n".join(warnings)
 
 
 def test_every_page_is_built_in_both_languages(site):
-    site.require()
     en, zh = site.pages("en"), site.pages("zh")
     assert en and en == zh, (
         f"only in English: {sorted(en - zh)}; only in Chinese: {sorted(zh - en)}"
@@ -258,7 +165,6 @@ def test_every_page_is_built_in_both_languages(site):
 
 
 def test_html_lang_and_material_ui_language(site):
-    site.require()
     expected = {"en": ("en", "Search"), "zh": ("zh", "搜索")}
     for lang in LANGS:
         for rel in site.pages(lang):
@@ -270,7 +176,6 @@ def test_html_lang_and_material_ui_language(site):
 
 
 def test_internal_links_and_anchors_resolve(site):
-    site.require()
     broken, checked = [], 0
     for rel in site.html_files():
         page_url = urljoin(ORIGIN, rel)
@@ -310,7 +215,6 @@ def test_internal_links_and_anchors_resolve(site):
 
 
 def test_no_resource_comes_from_another_host(site):
-    site.require()
     loaded, outbound = [], set()
     for rel in site.html_files():
         tags = site.parse(rel)
@@ -333,7 +237,6 @@ def test_no_resource_comes_from_another_host(site):
 def test_theme_features_that_would_fetch_from_another_host_are_off(site):
     """Material's JS can fetch from other hosts: Google Fonts, mermaid from unpkg,
     repository facts from the GitHub API. None of their triggers is in the site."""
-    site.require()
     for rel in site.html_files():
         text = (site.root / rel).read_text("utf-8")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, rel
@@ -366,7 +269,6 @@ def test_material_font_is_off():
 
 
 def test_language_switcher_links_each_page_to_its_twin(site):
-    site.require()
     seen = 0
     for lang, other in (("en", "zh"), ("zh", "en")):
         for rel in site.pages(lang):
@@ -396,7 +298,6 @@ def search_index(site, lang):
 
 
 def test_each_language_has_its_own_search_index(site):
-    site.require()
     en, zh = search_index(site, "en"), search_index(site, "zh")
     han = re.compile(r"[\u4e00-\u9fff]")
     assert not any(han.search(d["title"]) for d in en["docs"]), (
@@ -424,7 +325,6 @@ def test_each_language_has_its_own_search_index(site):
 
 @pytest.mark.parametrize("page", ["gather", "wait"])
 def test_chinese_search_finds_the_cancellation_sections(site, page):
-    site.require()
     index = search_index(site, "zh")
     assert "\\u200b" in index["config"]["separator"], "the zh separator must split jieba's segments"
     separator = re.compile(index["config"]["separator"])
@@ -461,7 +361,7 @@ def fixture_page(includes_):
 
 
 def build_copy(project):
-    proc = run_mkdocs(project / "mkdocs.yml", project / "site", project)
+    proc = devkit.site.build(project / "site", project=project, check=False)
     return proc.returncode, proc.stdout + proc.stderr
 
 

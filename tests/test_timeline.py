@@ -7,13 +7,11 @@ import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from cellrun.svg import render_svg, render_table
-from harness import ROOT, interpreters
 
 from cellrun import run_source
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import timelines  # noqa: E402
+from cellrun.svg import render_svg, render_table
+from devkit import ROOT, timelines
+from devkit.interpreters import interpreters
 
 KNOWN = """
 import asyncio

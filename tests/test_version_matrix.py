@@ -13,10 +13,10 @@ import re
 from html import escape
 from html.parser import HTMLParser
 
-import matrix  # scripts/, put on sys.path by harness
 import pytest
 from claims import claims_in, covers, parse
-from harness import ROOT
+
+from devkit import ROOT, matrix
 
 DOCS = ROOT / "docs"
 
@@ -58,7 +58,7 @@ def test_one_row_per_snippet():
 
 @pytest.fixture(scope="module")
 def fresh():
-    """A new run of every snippet on every interpreter available here (the harness's cache is shared)."""
+    """A new run of every snippet on every interpreter available here (devkit.interpreters caches runs per process)."""
     found, missing = matrix.available()
     return matrix.measure(found, matrix.snippet_paths()), {
         gap["key"]: gap["reason"] for gap in missing

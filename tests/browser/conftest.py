@@ -10,23 +10,17 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "scripts"))
-from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+import devkit.site
+from devkit.chromium import CHROMIUM, launch
+from devkit.server import SiteServer
 
-MKDOCS = REPO / ".venv" / "bin" / "mkdocs"
+REPO = Path(__file__).resolve().parents[2]
 SUBPATH = "/sub/"
 
 # Counts every Worker the page constructs; survives instant navigation (same document).
@@ -44,26 +38,11 @@ COUNT_WORKERS = """
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    extensions_map = {
-        **SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".wasm": "application/wasm",
-        ".json": "application/json",
-        ".whl": "application/zip",
-    }
-
-    def log_message(self, *args):
-        pass
-
-
 class Served:
     """The built site and where it is served."""
 
-    def __init__(self, root: Path, base: str):
-        self.root = root  # the folder served as "/"
-        self.site = root / SUBPATH.strip("/")  # the built site
+    def __init__(self, site: Path, base: str):
+        self.site = site  # the built site
         self.base = base  # http://127.0.0.1:PORT/sub/
 
     def url(self, path: str = "") -> str:
@@ -85,33 +64,18 @@ class Served:
 
 
 @pytest.fixture(scope="session")
-def served(tmp_path_factory):
+def served():
     if not Path(CHROMIUM).exists():
         pytest.skip("%s is not installed (make chromium)" % CHROMIUM)
     pytest.importorskip("playwright.sync_api")
-    root = tmp_path_factory.mktemp("served")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(root)))
-    base = "http://127.0.0.1:%d%s" % (server.server_address[1], SUBPATH)
-    env = dict(os.environ, SITE_URL=base, NO_MKDOCS_2_WARNING="1")
-    proc = subprocess.run(
-        [str(MKDOCS), "build", "--strict", "-d", str(root / SUBPATH.strip("/"))],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    if proc.returncode:
-        pytest.fail(
-            "mkdocs build --strict failed:\n" + (proc.stdout + proc.stderr)[-4000:],
-            pytrace=False,
-        )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Served(root, base)
-    server.shutdown()
-    server.server_close()
+    server = SiteServer(None, prefix=SUBPATH)
+    try:
+        site, _ = devkit.site.shared(server.base)
+    except devkit.site.BuildError as error:
+        pytest.fail(str(error), pytrace=False)
+    server.serve(site)
+    with server as base:
+        yield Served(site, base)
 
 
 @pytest.fixture(scope="session")
@@ -119,9 +83,7 @@ def browser(served):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 

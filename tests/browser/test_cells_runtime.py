@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from server import SiteServer
+
+from devkit.server import SiteServer
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402

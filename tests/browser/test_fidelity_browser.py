@@ -13,9 +13,10 @@ import re
 import time
 
 import pytest
-from harness import interpreters
 from site_pages import FINISHED, FIRST_LOAD, RUN, STOP, Cells
 from timing import differences, races
+
+from devkit.interpreters import interpreters
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402

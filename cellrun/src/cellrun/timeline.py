@@ -18,7 +18,7 @@ The label is the exception, read when the task is made: about 11,000 instruction
 task on 3.13 (the "sleeps" workload: tracing +54% -> +63% of an untraced run), half of
 it the frame object that 3.11+ makes on the first read of ``cr_frame``; a coroutine
 without arguments needs no frame.
-Measure with ``scripts/timeline_overhead.py --instructions``.
+Measure with ``python -m devkit.timeline_overhead --instructions``.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Version matrix: run every snippet on every interpreter found, record what happened.
 
-``make matrix`` (``python scripts/matrix.py``) writes data/version_matrix.json;
+``make matrix`` (``python -m devkit.matrix``) writes data/version_matrix.json;
 hooks/version_matrix.py renders it on the legacy page and
 tests/test_version_matrix.py checks it is fresh and that the pages' version
 claims agree with it.
 
-Each snippet runs as the tests run it (scripts/interpreters.py: cellrun with
+Each snippet runs as the tests run it (devkit.interpreters: cellrun with
 ``-W default`` warnings, virtual clock, ``seed=0``). The summary kept per run is
 chosen to be the same on every run of the same interpreter: exit code,
 exception type and message, the distinct warnings (category and message,
@@ -33,8 +33,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from interpreters import ROOT, SNIPPETS, interpreters  # noqa: E402
+from devkit import ROOT, SNIPPETS
+from devkit.interpreters import interpreters
 
 DATA = ROOT / "data" / "version_matrix.json"
 RUN = {"virtual": True, "seed": 0, "warnings": "default"}
@@ -203,7 +203,7 @@ def build(jobs: int = 3) -> dict:
     for row in rows:
         row["results"] = {key: results[key][row["snippet"]] for key in found}
     return {
-        "about": "Written by `make matrix` (scripts/matrix.py), rendered by hooks/version_matrix.py. Do not edit.",
+        "about": "Written by `make matrix` (devkit.matrix), rendered by hooks/version_matrix.py. Do not edit.",
         "run": RUN,
         "columns": columns,
         "missing": missing,

@@ -16,8 +16,8 @@ traced figure is split in two: building the timeline after the run (one more
 Tracer.timeline() call on the same records) and the rest, during the run.
 --snippet FILE measures a snippet as a page runs it instead: in real time, sleeps included,
 so the figure is what tracing adds to a reader's wait.
-Usage: python scripts/timeline_overhead.py [--reps 9] [--instructions] [WORKLOAD ...]
-       python scripts/timeline_overhead.py --snippet snippets/batching/semaphore_pool.py --reps 5
+Usage: python -m devkit.timeline_overhead [--reps 9] [--instructions] [WORKLOAD ...]
+       python -m devkit.timeline_overhead --snippet snippets/batching/semaphore_pool.py --reps 5
 """
 
 import argparse
@@ -30,9 +30,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "cellrun" / "src"))
-from cellrun import run_source  # noqa: E402
-from cellrun import timeline as _timeline  # noqa: E402
+from cellrun import run_source
+from cellrun import timeline as _timeline
 
 WORKLOADS = {  # name: (job body, set-up in main)
     "sleeps": ("await asyncio.sleep(0.01)\n    await asyncio.sleep(0.01)", ""),

@@ -6,23 +6,21 @@ the 1,000-task chunks on the virtual clock (all events at once, then the finishe
 gather's 6 tasks in real time. For each, the page's own PerformanceObserver counts the long tasks
 (over 50 ms, as Chromium reports them) from the click to half a second after the finished
 drawing. Repeated REPS times; the figures are the median (min-max).
-Usage: python scripts/timeline_drawing.py [--reps 3]
+Usage: python -m devkit.timeline_drawing [--reps 3]
 """
 
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import expect, sync_playwright
+
+import devkit.site
+from devkit.chromium import launch
+from devkit.server import SiteServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [  # page, snippet, virtual clock
@@ -42,21 +40,6 @@ RUN_AND_WAIT = """(snippet) => new Promise((resolve) => {
   }).observe(cell, { attributes: true });
   cell.querySelector(".cell-run").click();
 })"""
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def build(site: Path, port: int) -> None:
-    env = dict(os.environ, SITE_URL="http://127.0.0.1:%d/" % port)
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
 
 
 def measure(browser, base: str, page_path: str, snippet: str, virtual: bool) -> dict:
@@ -99,21 +82,16 @@ def main() -> int:
     )
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=str(site)))
-        port = server.server_address[1]
-        build(site, port)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        results = {case: [] for case in CASES}
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-            for _ in range(args.reps):
-                for case in CASES:
-                    results[case].append(measure(browser, "http://127.0.0.1:%d/" % port, *case))
-            version = browser.version
-            browser.close()
-        server.shutdown()
+    server = SiteServer(None, prefix="/")
+    server.serve(devkit.site.shared(server.base)[0])
+    results = {case: [] for case in CASES}
+    with server as base, sync_playwright() as p:
+        browser = launch(p)
+        for _ in range(args.reps):
+            for case in CASES:
+                results[case].append(measure(browser, base, *case))
+        version = browser.version
+        browser.close()
     print(
         "Chromium %s, %d cores; %d repetitions, median (min-max); main thread from click to finished drawing"
         % (version, os.cpu_count(), args.reps)

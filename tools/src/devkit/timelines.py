@@ -1,11 +1,11 @@
 """Regenerate data/timelines/: the reference run and task timeline of every snippet.
 
 For snippets/<topic>/<name>.py it writes data/timelines/<topic>/<name>.json
-(the run's output and timeline, seed=0 on the virtual clock) and
-<name>.en.svg / <name>.zh.svg (the static timeline drawn by cellrun.svg).
+(the run's output and timeline, seed=0 on the virtual clock): a measurement, so it is
+committed. Its drawings are not: hooks/cells.py draws them with cellrun.svg in every build.
 Each snippet runs in its own interpreter, as `python snippet.py` would.
 `--check` writes nothing and exits 1 when a file is stale or missing.
-Usage: python scripts/timelines.py [--check]
+Usage: python -m devkit.timelines [--check]
 """
 
 import argparse
@@ -14,8 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
+from devkit import ROOT, SNIPPETS
+
 OUT = ROOT / "data" / "timelines"
 SEED = 0
 
@@ -55,22 +55,14 @@ def reference_run(path: Path) -> dict:
 
 def expected_files() -> dict:
     """{path under data/timelines: text} for every snippet."""
-    sys.path.insert(0, str(ROOT / "cellrun" / "src"))
-    from cellrun.svg import render_svg
-
     files = {}
     for path in snippets():
         report = reference_run(path)
         stem = path.relative_to(SNIPPETS).with_suffix("").as_posix()
-        uid = "tl-" + stem.replace("/", "-")
         # Compact: the 1,000-task batching runs are most of the folder (indented, they were 3 MB).
         files[stem + ".json"] = (
             json.dumps(report, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n"
         )
-        for lang in ("en", "zh"):
-            files["%s.%s.svg" % (stem, lang)] = render_svg(
-                report["timeline"], lang, "%s-%s" % (uid, lang)
-            )
     return files
 
 

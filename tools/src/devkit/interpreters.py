@@ -1,10 +1,10 @@
 """Run a snippet on one interpreter and get cellrun's report back.
 
-Shared by the test suite (tests/harness.py re-exports this module) and the
-version matrix (scripts/matrix.py). Every CPython in scripts/pythons.py runs
+Shared by the test suite and the version matrix (devkit.matrix). Every CPython
+devkit.pythons finds runs
 ``python -m cellrun --json`` on the snippet file itself; each pinned Pyodide
 (package.json: ``pyodide`` and the alias ``pyodide-315``) runs it through
-tests/pyodide_host.mjs in Node, loaded once per process, on cellrun's loop as
+pyodide_host.mjs (beside this module) in Node, loaded once per process, on cellrun's loop as
 every CPython does: a Pyodide column is its CPython's asyncio in WebAssembly.
 """
 
@@ -15,18 +15,15 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS = ROOT / "snippets"
-sys.path.insert(0, str(ROOT / "scripts"))
-import pythons  # noqa: E402
+from devkit import ROOT, SNIPPETS, pythons
+from devkit.pinned import NODE_MODULES, locked, pyodide_packages
 
-PACKAGE_JSON = ROOT / "package.json"
+HOST = Path(__file__).resolve().parent / "pyodide_host.mjs"
 
 
 def report(data: dict) -> SimpleNamespace:
@@ -71,24 +68,6 @@ class Interpreter:
         return json.loads(done.stdout)
 
 
-def pyodide_packages() -> dict:
-    """{npm package name: Python (3, minor)} for every Pyodide package.json pins, e.g. {"pyodide": (3, 14)}."""
-    pinned = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["dependencies"]
-    found = {}
-    for name, spec in pinned.items():
-        version = (
-            spec.split("@")[-1]
-            if spec.startswith("npm:pyodide@")
-            else spec
-            if name == "pyodide"
-            else None
-        )
-        if version:
-            release = int(version.split(".")[0])  # 314.0.7 ships CPython 3.14
-            found[name] = (release // 100, release % 100)
-    return found
-
-
 class PyodideInterpreter(Interpreter):
     """One pinned Pyodide in Node: one process, one request per line, one request at a time."""
 
@@ -106,7 +85,7 @@ class PyodideInterpreter(Interpreter):
         parts = []
         if not shutil.which("node"):
             parts.append("node")
-        if not (ROOT / "node_modules" / self.package / "package.json").is_file():
+        if not (NODE_MODULES / self.package / "package.json").is_file():
             parts.append("node_modules/%s (npm ci)" % self.package)
         if not list((ROOT / "build" / "wheels").glob("cellrun-*.whl")):
             parts.append("build/wheels/cellrun-*.whl (make setup)")
@@ -114,18 +93,16 @@ class PyodideInterpreter(Interpreter):
 
     def release(self) -> str:
         """The pinned Pyodide release, e.g. "314.0.7"."""
-        package = ROOT / "node_modules" / self.package / "package.json"
-        return json.loads(package.read_text(encoding="utf-8"))["version"]
+        return locked(self.package)
 
     def _start(self):
         wheels = sorted((ROOT / "build" / "wheels").glob("cellrun-*.whl"))
         assert wheels, "no cellrun wheel in build/wheels: run `make setup`"
-        host = ROOT / "tests" / "pyodide_host.mjs"
         self._process = subprocess.Popen(
             [
                 "node",
                 "--experimental-wasm-stack-switching",
-                str(host),
+                str(HOST),
                 self.package,
                 str(wheels[-1]),
             ],
