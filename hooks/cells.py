@@ -29,6 +29,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+from shared import page_language
 
 from cellrun.svg import CSS, browser_values, render_html, render_svg
 from devkit.pinned import PinError, locked
@@ -112,13 +113,6 @@ def on_post_build(config):
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def page_language(page) -> str:
-    locale = getattr(page.file, "locale", None)
-    if locale:
-        return locale.split("_")[0]
-    return "zh" if page.file.src_uri.endswith(".zh.md") else "en"
 
 
 def wrap_cells(markdown: str) -> str:

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from shared import page_language
 
 from cellrun.svg import LABELS as TIMELINE_LABELS
 
@@ -104,20 +105,13 @@ AXIS = 26  # tick labels under the last panel
 def on_page_content(html_text, page, config, files):
     if "<!-- compare-" not in html_text:
         return html_text
-    lang = _language(page)
+    lang = page_language(page)
     return MARKER.sub(lambda match: render(match["name"], lang), html_text)
 
 
 def on_serve(server, config, builder):
     server.watch(str(TIMELINES))
     return server
-
-
-def _language(page) -> str:
-    locale = getattr(page.file, "locale", None) or (
-        "zh" if page.file.src_uri.endswith(".zh.md") else "en"
-    )
-    return "zh" if str(locale).startswith("zh") else "en"
 
 
 # --------------------------------------------------------------------------- data

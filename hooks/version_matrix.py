@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from shared import page_language
 
 MARKER = "<!-- version-matrix -->"
 DATA = Path(__file__).resolve().parent.parent / "data" / "version_matrix.json"
@@ -94,7 +95,7 @@ STYLE = """<style>
 def on_page_content(html, page, config, files):
     if MARKER not in html:
         return html
-    return html.replace(MARKER, render(load(), _language(page)))
+    return html.replace(MARKER, render(load(), page_language(page)))
 
 
 def on_serve(server, config, builder):
@@ -109,13 +110,6 @@ def load() -> dict:
         raise PluginError("version_matrix: %s is missing: run `make matrix`" % DATA.name) from None
     except ValueError as error:
         raise PluginError("version_matrix: %s is not valid JSON: %s" % (DATA.name, error)) from None
-
-
-def _language(page) -> str:
-    locale = getattr(page.file, "locale", None) or (
-        "zh" if page.file.src_uri.endswith(".zh.md") else "en"
-    )
-    return "zh" if str(locale).startswith("zh") else "en"
 
 
 def messages(result: dict, text: dict) -> list:

@@ -7,7 +7,6 @@ The figure is rendered here straight from the hook (fast); one real `mkdocs buil
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -15,6 +14,7 @@ from html.parser import HTMLParser
 import pytest
 
 from devkit import ROOT as REPO
+from devkit.site import load_hook
 
 TIMELINES = REPO / "data" / "timelines"
 CHUNKS, POOL, WORKERS = (
@@ -26,14 +26,7 @@ LANGS = ("en", "zh")
 MARKER = "<!-- compare-batching -->"
 
 
-def _hook():
-    spec = importlib.util.spec_from_file_location("compare_hook", REPO / "hooks" / "compare.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-compare = _hook()
+compare = load_hook("compare")
 
 
 def timeline(snippet: str) -> dict:

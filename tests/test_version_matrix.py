@@ -7,7 +7,6 @@ measured column inside its range (native and Pyodide columns of the same Python 
 from __future__ import annotations
 
 import collections
-import importlib.util
 import json
 import re
 from html import escape
@@ -17,6 +16,7 @@ import pytest
 from claims import claims_in, covers, parse
 
 from devkit import ROOT, matrix
+from devkit.site import load_hook
 
 DOCS = ROOT / "docs"
 
@@ -260,15 +260,6 @@ def test_the_checker_catches_a_wrong_claim():
 # --- the hook ------------------------------------------------------------------------
 
 
-def load_hook():
-    spec = importlib.util.spec_from_file_location(
-        "version_matrix_hook", ROOT / "hooks" / "version_matrix.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 class Table(HTMLParser):
     """Row ids, cells per row and the ids present, from the hook's HTML; fails on unbalanced tags."""
 
@@ -304,7 +295,7 @@ class Table(HTMLParser):
 
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_hook_renders_every_row_and_cell_with_its_message(language):
-    hook, data = load_hook(), committed()
+    hook, data = load_hook("version_matrix"), committed()
     html = hook.render(data, language)
     table = Table()
     table.feed(html)
@@ -324,7 +315,7 @@ def test_hook_renders_every_row_and_cell_with_its_message(language):
 
 
 def test_hook_replaces_the_marker_and_lists_missing_interpreters():
-    hook, data = load_hook(), committed()
+    hook, data = load_hook("version_matrix"), committed()
     data = dict(
         data,
         columns=data["columns"][1:],

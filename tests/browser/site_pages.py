@@ -18,6 +18,17 @@ VIRTUAL = re.compile(r"virtual|虚拟", re.IGNORECASE)
 FINISHED = re.compile(r"^(done|error|stopped)$")
 FIRST_LOAD = 90_000  # ms: a cold Pyodide start on a busy 2-core machine
 RUN_TIMEOUT = 30_000
+# Resolves after the next frame and the task after it: a state, not a delay.
+NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))"
+# A 10 ms heartbeat on the main thread; the longest gap between beats shows a freeze.
+START_HEARTBEAT = """() => {
+  window.__beats = [performance.now()];
+  setInterval(() => window.__beats.push(performance.now()), 10);
+}"""
+LONGEST_HEARTBEAT_GAP = """() => {
+  const b = [...window.__beats, performance.now()];
+  return Math.max(...b.slice(1).map((t, i) => t - b[i]));
+}"""
 
 
 EDITOR_TEXT = """el => {

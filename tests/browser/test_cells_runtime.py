@@ -186,14 +186,11 @@ def test_pointing_at_run_starts_loading(context, served):
     seen = []
     context.on("request", lambda request: seen.append(request.url))
     page = open_page(context, served.url("gather/"))
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
     assert not [u for u in seen if "/pyodide/" in u]
-    page.locator(".cell").first.get_by_role("button", name=RUN).hover()
-    page.wait_for_function(
-        "() => performance.getEntriesByName('cells:worker-created').length === 1"
-    )
-    page.wait_for_timeout(2000)
-    assert [u for u in seen if u.endswith("pyodide.asm.wasm")], "hovering Run did not start loading"
+    # Times out (fails) when hovering Run does not start loading.
+    with page.expect_request(lambda request: request.url.endswith("pyodide.asm.wasm")):
+        page.locator(".cell").first.get_by_role("button", name=RUN).hover()
     assert page.locator(".cell").first.get_attribute("data-state") == "idle"
 
 
@@ -210,11 +207,9 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
         worker = next(w for w in page.workers if w.url.endswith("/assets/cells/worker.js"))
         restored = worker.evaluate("() => performance.getEntriesByName('load:restored').length")
         assert restored == visit, "visit %d: snapshot restored %d times" % (visit + 1, restored)
-        for _ in range(50):  # the snapshot is stored after the first run starts
-            if page.evaluate(
-                "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
-            ):
-                break
-            page.wait_for_timeout(200)
+        # The snapshot is stored after the first run starts.
+        page.wait_for_function(
+            "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
+        )
         page.close()
     assert printed[0] != printed[1], printed

@@ -101,3 +101,11 @@ def _forget_old() -> None:
         shutil.rmtree(CACHE / old.stem, ignore_errors=True)
         old.unlink(missing_ok=True)
         (CACHE / (old.stem + ".lock")).unlink(missing_ok=True)
+
+
+def load_hook(name: str):
+    """hooks/<name>.py as the build loads it: by MkDocs' own hook loader, so its imports of
+    sibling modules (hooks/shared.py) resolve the same way."""
+    from mkdocs.config.config_options import Hooks
+
+    return Hooks("plugins")._load_hook("hooks_" + name, str(ROOT / "hooks" / (name + ".py")))
