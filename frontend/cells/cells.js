@@ -194,7 +194,7 @@ function wire(cell) {
     performance.clearMarks("cells:run");
     performance.mark("cells:run");
     ui.retry.hidden = true;
-    view.clear();
+    view.restart();
     view.onFirstText = () => performance.measure("cells:click-to-first-output", "cells:run");
     if (active) {
       client.stop(active.id);
@@ -212,6 +212,7 @@ function wire(cell) {
         ui.note.textContent = words.restored;
       }
     } catch (error) {
+      view.clear();
       setState("error");
       say(format(words.loadFailed, { reason: error.message }));
       ui.retry.hidden = false;
@@ -256,7 +257,8 @@ function wire(cell) {
     view.render();
     if (timeline === run) {
       draw();
-      run.live?.finish(result.outcome?.timeline_html, result.outcome?.timeline_table);
+      const { timeline_html: html, timeline_table: table, timeline: final } = result.outcome ?? {};
+      run.live?.finish(html, table, final);
     }
     finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
   }

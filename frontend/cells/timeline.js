@@ -9,27 +9,40 @@
 // and a curtain in the page's colour hides the future: a frame moves the curtain alone, on
 // its own compositor layer, so the drawing is not even repainted (a moving clip or bar
 // widths repaint every bar: tens of ms per frame for 1,000 bars, measured in Chromium). Past MAX_ROWS tasks the rows
-// shrink and lose their labels, as the static drawing packs them into lanes.
+// shrink and lose their labels. When the run ends, the drawing settles where cellrun/svg.py
+// draws the same run (lanes, scale, axis, markers, height), then that drawing takes over,
+// a slice a frame, so neither step holds the page (226 ms for 1,000 tasks in one go).
 
 import { format } from "./labels.js";
 
+/* global TIMELINE */
+// cellrun/svg.py's geometry, tick steps, label packing and words, written into the bundle by
+// the build (hooks/cells.py, from cellrun.svg.browser_values()): one source for both drawings.
+const {
+  width: WIDTH,
+  labelWidth: LABEL_WIDTH,
+  right: RIGHT,
+  top: TOP,
+  row: ROW,
+  bar: BAR,
+  line: LINE,
+  bottom: BOTTOM,
+  maxRows: MAX_ROWS,
+  compactHeight: COMPACT_HEIGHT,
+  tickSteps: STEPS,
+  maxTicks: MAX_TICKS,
+  short: SHORT,
+  markerLabel: MARKER_LABEL,
+  markerGap: MARKER_GAP,
+  markerNames: MARKER_NAMES,
+  words: PYTHON_WORDS,
+} = TIMELINE;
 const NS = "http://www.w3.org/2000/svg";
-// The geometry of cellrun/svg.py, so the finished drawing replaces this one without a jump.
-const WIDTH = 640;
-const LABEL_WIDTH = 130;
-const RIGHT = 40;
-const TOP = 22;
-const ROW = 22;
-const BAR = 14;
-const LINE = 14;
-const MAX_ROWS = 40;
-const COMPACT_HEIGHT = 400;
 const PLOT = WIDTH - LABEL_WIDTH - RIGHT;
-const SPANS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600];
-const STEPS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
+const SPANS = [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600]; // the axis while running
 const FOREVER = 1e7; // seconds: a running bar reaches this far, behind the curtain after "now"
-const MARKER_NAMES = { taskgroup: "TaskGroup" };
 const EVENTS_PER_FRAME = 150;
+const BARS_PER_FRAME = 250; // settling and the finished drawing's insertion, per frame
 
 const svg = (name, attributes = {}, text) => {
   const element = document.createElementNS(NS, name);
@@ -44,7 +57,20 @@ export class LiveTimeline {
    * words: labels().timeline. The page links the drawing's CSS (assets/cells/timeline.css).
    */
   constructor(container, { words, lang, virtual }) {
-    this.words = words;
+    const python = PYTHON_WORDS[lang] ?? PYTHON_WORDS.en;
+    this.words = {
+      ...words,
+      seconds: python.seconds,
+      timeout: python.timeout,
+      outcomes: {
+        ...words.outcomes,
+        done: python.done,
+        failed: python.failed,
+        cancelled: python.cancelled,
+        pending: python.pending,
+      },
+    };
+    words = this.words;
     this.virtual = virtual;
     this.tasks = []; // by id: {id, name, label, coro, start, end, outcome, detail, bar, and (few tasks) row, text, tip}
     this.markers = [];
@@ -100,24 +126,110 @@ export class LiveTimeline {
   }
 
   /**
-   * The run ended: the finished drawing (cellrun.svg's HTML) takes over, if there is one; its
-   * table (HTML too) is parsed when the reader opens it.
+   * The run ended: the drawing settles on the run's timeline (cellrun.timeline's, with lanes),
+   * then the finished drawing (cellrun.svg's HTML) takes over, if there is one; its table (HTML
+   * too) is parsed when the reader opens it. The container hears "timeline-settled" in between.
    */
-  finish(html, table) {
-    if (!html) {
+  finish(html, table, timeline) {
+    if (!html || !timeline) {
       this.halt();
       return;
     }
+    this.settle(timeline, () => {
+      this.figure.parentNode?.dispatchEvent(new CustomEvent("timeline-settled"));
+      this.takeOver(parse(html).firstElementChild, table);
+    });
+  }
+
+  /** Bars, axis, markers and height where cellrun/svg.py puts them, a slice of tasks a frame. */
+  settle(timeline, then) {
     cancelAnimationFrame(this.frame);
     this.finished = true;
-    const figure = parse(html).firstElementChild;
+    this.pending = []; // the timeline holds every task and marker they would tell
+    const final = frameOf(timeline);
+    this.final = final;
+    this.span = timeline.total > 0 ? timeline.total : 1;
+    this.rows.setAttribute("class", final.compact ? "tl-rows tl-lane" : "tl-rows");
+    const step = (from) => {
+      const to = Math.min(from + BARS_PER_FRAME, timeline.tasks.length);
+      for (let i = from; i < to; i++) this.place(timeline.tasks[i], final);
+      if (to < timeline.tasks.length) {
+        this.frame = requestAnimationFrame(() => step(to));
+        return;
+      }
+      this.markers = timeline.markers;
+      this.layout();
+      this.curtain.hidden = true;
+      this.title.textContent = format(this.words.liveTitle, {
+        n: timeline.tasks.length,
+        total: seconds(timeline.total, this.words),
+      });
+      then();
+    };
+    step(0);
+  }
+
+  /** One task of the finished run: its bar where cellrun/svg.py draws it, in the plot's units. */
+  place(data, final) {
+    let task = this.tasks[data.id];
+    if (!task) {
+      task = { id: data.id, name: data.name, start: data.start };
+      this.tasks[data.id] = task;
+      this.addRow(task);
+    }
+    const name = data.name;
+    Object.assign(task, {
+      name,
+      label: data.label ?? name,
+      coro: data.coro,
+      start: data.start,
+      end: data.end,
+      outcome: data.outcome,
+      detail: detail(data),
+    });
+    const { row, from } = final.where[data.id];
+    const minimum = ((final.compact ? 1 : 2) * this.span) / PLOT; // px, as the static bars
+    const bar = task.bar;
+    bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
+    bar.dataset.outcome = task.outcome;
+    bar.dataset.task = name;
+    bar.setAttribute("x", from);
+    bar.setAttribute("width", Math.max(data.end - from, minimum));
+    bar.setAttribute("y", row + (final.rowHeight - final.barHeight) / 2 / final.rowHeight);
+    bar.setAttribute("height", final.barHeight / final.rowHeight);
+    if (final.compact) {
+      task.row?.remove();
+      task.row = task.text = task.tip = null;
+    } else if (task.row) {
+      task.text.textContent = short(task.label);
+      this.describe(task);
+    } else {
+      this.shape(task);
+    }
+  }
+
+  /** The finished drawing replaces this one; its rows go in a slice a frame. */
+  takeOver(figure, table) {
     const details = figure.querySelector(".tl-details");
     details?.addEventListener(
       "toggle",
       () => details.querySelector("table") || details.append(parse(table)),
       { once: true },
     );
+    const rows = figure.querySelector(".tl-rows");
+    const waiting = rows ? [...rows.children] : [];
+    rows?.replaceChildren();
     this.figure.replaceWith(figure);
+    const step = () => {
+      let bars = 0;
+      while (waiting.length && bars < BARS_PER_FRAME) {
+        const row = waiting.shift();
+        bars += row.childElementCount || 1;
+        rows.append(row);
+      }
+      if (waiting.length) requestAnimationFrame(step);
+    };
+    step();
   }
 
   /** No more events will come (or no one wants them): draw what came, then stop. */
@@ -138,7 +250,7 @@ export class LiveTimeline {
   }
 
   get compact() {
-    return this.tasks.length > MAX_ROWS;
+    return this.final ? this.final.compact : this.tasks.length > MAX_ROWS;
   }
 
   draw() {
@@ -194,8 +306,7 @@ export class LiveTimeline {
         end: event.at,
         outcome: event.outcome,
       });
-      if (event.exception) task.detail = `${event.exception.type}: ${event.exception.message}`;
-      else if (event.outcome === "done" && event.result !== null) task.detail = event.result;
+      task.detail = detail(event);
       task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
       task.bar.dataset.outcome = task.outcome;
       task.bar.dataset.task = task.name;
@@ -275,19 +386,20 @@ export class LiveTimeline {
 
   /** Scale, axis, markers and height, for the current span and number of rows. */
   layout() {
-    const rows = Math.max(this.tasks.length, 1);
-    const rowHeight = this.compact ? COMPACT_HEIGHT / rows : ROW;
-    const bottom = TOP + rowHeight * this.tasks.length;
+    const count = this.final ? this.final.rows : this.tasks.length;
+    const rows = Math.max(count, 1);
+    const rowHeight = this.final?.rowHeight ?? (this.compact ? COMPACT_HEIGHT / rows : ROW);
+    const bottom = roundHalfEven(TOP + rowHeight * count);
     // Only on a change: a class on the rows, or the height, restyles every bar.
     const rowsClass = this.compact ? "tl-rows tl-lane" : "tl-rows"; // lanes: no outlines
     if (this.rows.getAttribute("class") !== rowsClass) this.rows.setAttribute("class", rowsClass);
-    const plotHeight = this.compact ? COMPACT_HEIGHT : ROW * rows; // compact: the viewBox fits the rows in
+    const plotHeight = rowHeight * rows; // compact: the viewBox fits the rows in
     if (this.scaled.getAttribute("height") !== String(plotHeight))
       this.scaled.setAttribute("height", plotHeight);
     this.scaled.setAttribute("viewBox", `0 0 ${this.span} ${rows}`);
     this.drawAxis(bottom);
     this.drawMarkers(bottom);
-    const height = Math.round(bottom + LINE * this.lines + LINE + 8 + (this.compact ? 0 : 20));
+    const height = bottom + LINE * this.lines + BOTTOM;
     if (height !== this.height) {
       // A new height lays the page out again: only when it changes.
       this.height = height;
@@ -303,9 +415,9 @@ export class LiveTimeline {
   }
 
   drawAxis(bottom) {
-    const step = STEPS.find((s) => this.span / s <= 8) ?? 3600;
+    const step = STEPS.find((s) => this.span / s <= MAX_TICKS) ?? STEPS[STEPS.length - 1];
     const items = [];
-    for (let i = 0; i * step <= this.span + 1e-9; i++) {
+    for (let i = 0; i <= Math.floor(this.span / step + 1e-9); i++) {
       const x = this.x(i * step);
       items.push(
         svg("line", { x1: x.toFixed(2), y1: TOP - 4, x2: x.toFixed(2), y2: bottom.toFixed(2) }),
@@ -326,11 +438,11 @@ export class LiveTimeline {
     this.marks.replaceChildren(
       ...this.markers.map((marker) => {
         const at = this.x(marker.at);
-        const right = at > WIDTH - 80;
-        const left = right ? at - 80 : at;
-        let line = ends.findIndex((edge) => left > edge + 4);
+        const right = at > WIDTH - MARKER_LABEL;
+        const left = right ? at - MARKER_LABEL : at;
+        let line = ends.findIndex((edge) => left > edge + MARKER_GAP);
         if (line === -1) line = ends.push(0) - 1;
-        ends[line] = left + 80;
+        ends[line] = left + MARKER_LABEL;
         const y = bottom + LINE * (line + 1);
         const name =
           marker.kind === "timeout"
@@ -383,6 +495,53 @@ function seconds(t, words) {
   return format(words.seconds, { t: t.toFixed(2) });
 }
 
-function short(name, limit = 18) {
+function short(name, limit = SHORT) {
   return name.length <= limit ? name : `${name.slice(0, limit - 1)}…`;
+}
+
+/** cellrun.svg's _detail: the exception, or a done task's result. */
+function detail({ exception, outcome, result }) {
+  if (exception) return `${exception.type}: ${exception.message}`;
+  return outcome === "done" && result !== null && result !== undefined ? result : "";
+}
+
+/** Python's round(x) (halves to even), for the pixel rows cellrun.svg rounds. */
+function roundHalfEven(x) {
+  const down = Math.floor(x);
+  const diff = x - down;
+  if (diff !== 0.5) return Math.round(x);
+  return down % 2 === 0 ? down : down + 1;
+}
+
+/**
+ * cellrun.svg's _Frame for a finished run: its rows (one per task, or the run's lanes after the
+ * tasks outside them), their heights, and where each task's bar sits (row, start in seconds).
+ */
+function frameOf(timeline) {
+  const { tasks, lanes } = timeline;
+  const packed = tasks.length > MAX_ROWS && lanes.length > 0;
+  const where = [];
+  let rows = 0;
+  if (packed) {
+    const laned = new Set(lanes.flatMap((lane) => lane.tasks));
+    for (const task of tasks) if (!laned.has(task.id)) where[task.id] = { row: rows++ };
+    for (const lane of lanes) {
+      for (const id of lane.tasks) where[id] = { row: rows };
+      rows++;
+    }
+  } else {
+    for (const task of tasks) where[task.id] = { row: rows++ };
+  }
+  const compact =
+    packed && (rows !== tasks.length || lanes.some((lane) => lane.tasks.length !== 1));
+  for (const task of tasks) {
+    // In a lane, a bar starts when its job got a slot (its first wait's end).
+    const slot = compact && task.waits.length ? task.waits[0][1] : task.start;
+    where[task.id].from = slot;
+  }
+  const rowHeight = compact ? Math.max(3, Math.min(ROW, COMPACT_HEIGHT / Math.max(rows, 1))) : ROW;
+  const barHeight = compact
+    ? Math.max(2, rowHeight < 8 ? rowHeight - 1 : (rowHeight * BAR) / ROW)
+    : BAR;
+  return { compact, rows, rowHeight, barHeight, where };
 }

@@ -113,3 +113,77 @@ def test_a_thousand_task_run_ends_as_the_reference_lanes(warm_context, served):
     lanes = cell.locator("details.cell-timeline svg[data-timeline] .tl-lane")
     expect(lanes).to_have_count(len(ref["lanes"]))
     page.close()
+
+
+# A drawing's geometry in its own user units (the outer <svg>'s viewBox): each bar's box
+# through every nested viewBox, the markers' lines and the axis' ticks.
+GEOMETRY = """(svg) => {
+  const outer = svg.getScreenCTM().inverse();
+  const box = (rect) => {
+    const m = outer.multiply(rect.getScreenCTM());
+    const [x, y, w, h] = ["x", "y", "width", "height"].map((a) => Number(rect.getAttribute(a)));
+    const p = new DOMPoint(x, y).matrixTransform(m);
+    const q = new DOMPoint(x + w, y + h).matrixTransform(m);
+    return [rect.dataset.task, rect.dataset.outcome, p.x, p.y, q.x - p.x, q.y - p.y];
+  };
+  return {
+    viewBox: svg.getAttribute("viewBox"),
+    bars: [...svg.querySelectorAll("rect[data-task]")].map(box),
+    markers: [...svg.querySelectorAll("[data-marker] line")].map((l) =>
+      ["x1", "y1", "y2"].map((a) => Number(l.getAttribute(a)))),
+    ticks: [...svg.querySelectorAll(".tl-axis text")].map((t) =>
+      [t.textContent, Number(t.getAttribute("x")), t.getAttribute("text-anchor")]),
+  };
+}"""
+
+# Click Run; when the live drawing has settled (before the finished one replaces it), its geometry.
+SETTLED = (
+    """(cell) => new Promise((resolve) => {
+  const measure = %s;
+  const box = cell.querySelector("details.cell-timeline");
+  box.addEventListener("timeline-settled",
+    () => resolve(measure(box.querySelector("svg[data-timeline][data-live]"))), { once: true });
+  cell.querySelector(".cell-run").click();
+})"""
+    % GEOMETRY
+)
+
+
+def _same(live: dict, finished: dict) -> None:
+    """Equal up to cellrun.svg's rounding to 0.01 (and float error through the viewBoxes)."""
+    assert live["viewBox"] == finished["viewBox"]
+    assert len(live["bars"]) == len(finished["bars"])
+    for got, want in zip(sorted(live["bars"]), sorted(finished["bars"])):
+        assert got[:2] == want[:2]
+        assert got[2:] == pytest.approx(want[2:], abs=0.02), (got, want)
+    assert len(live["markers"]) == len(finished["markers"])
+    for got, want in zip(live["markers"], finished["markers"]):
+        assert got == pytest.approx(want, abs=0.02)
+    assert [t[0] for t in live["ticks"]] == [t[0] for t in finished["ticks"]]
+    assert [t[2] for t in live["ticks"]] == [t[2] for t in finished["ticks"]]
+    assert [t[1] for t in live["ticks"]] == pytest.approx(
+        [t[1] for t in finished["ticks"]], abs=0.02
+    )
+
+
+@pytest.mark.parametrize(
+    "page_path, snippet, bars",
+    [
+        ("gather/", "gather/results_in_order.py", 6),
+        ("batching/", "batching/semaphore_pool.py", 1001),
+    ],
+)
+def test_the_live_drawing_ends_with_the_static_drawings_geometry(
+    warm_context, served, page_path, snippet, bars
+):
+    """The live drawing (timeline.js, geometry from cellrun.svg at build time) settles exactly
+    where cellrun/svg.py draws the same run, which the worker renders and the page then shows."""
+    page, cell = open_cell(warm_context, served, page_path, snippet)
+    cell.locator(".cell-clock").check()
+    live = page.evaluate(SETTLED, cell.element_handle())
+    expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
+    finished = cell.locator("details.cell-timeline svg[data-timeline]:not([data-live])")
+    expect(finished).to_have_count(1)
+    expect(finished.locator("rect[data-task]")).to_have_count(bars)
+    _same(live, finished.evaluate(GEOMETRY))
+    page.close()

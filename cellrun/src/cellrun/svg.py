@@ -125,8 +125,39 @@ TOP = 22
 ROW = 22
 BAR = 14
 LINE = 14
+BOTTOM = 28  # under the last line: room for a row's tip (shown on hover/focus)
 MAX_ROWS = 40  # beyond this, leaf tasks are packed into lanes (one row per concurrency slot)
 COMPACT_HEIGHT = 400
+TICK_STEPS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600)
+MAX_TICKS = 8
+SHORT = 18  # characters of a row's label
+MARKER_LABEL = 80  # the width a marker's label is given when packing labels into lines
+MARKER_GAP = 4
+
+
+def browser_values() -> dict:
+    """What frontend/cells/timeline.js draws with, so that its live drawing ends where this one
+    does: hooks/cells.py writes it into the bundle at build time (never a copy kept by hand)."""
+    words = ("done", "failed", "cancelled", "pending", "timeout", "seconds")
+    return {
+        "width": WIDTH,
+        "labelWidth": LABEL_WIDTH,
+        "right": RIGHT,
+        "top": TOP,
+        "row": ROW,
+        "bar": BAR,
+        "line": LINE,
+        "bottom": BOTTOM,
+        "maxRows": MAX_ROWS,
+        "compactHeight": COMPACT_HEIGHT,
+        "tickSteps": list(TICK_STEPS),
+        "maxTicks": MAX_TICKS,
+        "short": SHORT,
+        "markerLabel": MARKER_LABEL,
+        "markerGap": MARKER_GAP,
+        "markerNames": MARKER_NAMES,
+        "words": {lang: {key: LABELS[lang][key] for key in words} for lang in LABELS},
+    }
 
 
 def _seconds(t: float, lang: str) -> str:
@@ -140,8 +171,8 @@ def _esc(text) -> str:
 def _ticks(total: float) -> list:
     if total <= 0:
         return [0.0]
-    for step in (0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600):
-        if total / step <= 8:
+    for step in TICK_STEPS:
+        if total / step <= MAX_TICKS:
             break
     count = int(total / step + 1e-9)
     return [round(i * step, 6) for i in range(count + 1)]
@@ -212,6 +243,34 @@ def _layout(timeline: dict) -> list:
     return rows
 
 
+class _Frame:
+    """Where everything goes: rows, their heights, the time scale, marker label lines, the height."""
+
+    def __init__(self, timeline: dict) -> None:
+        self.rows = _layout(timeline)
+        tasks = timeline["tasks"]
+        self.compact = len(self.rows) != len(tasks) or any(len(r[1]) != 1 for r in self.rows)
+        rows = max(len(self.rows), 1)
+        self.row_h = ROW if not self.compact else max(3.0, min(ROW, COMPACT_HEIGHT / rows))
+        self.bar_h = (
+            BAR
+            if not self.compact
+            else max(2.0, self.row_h - 1 if self.row_h < 8 else self.row_h * BAR / ROW)
+        )
+        total = timeline["total"]
+        self.scale = (WIDTH - LABEL_WIDTH - RIGHT) / total if total > 0 else 0.0
+        self.marker_lines = _marker_label_lines(timeline["markers"], self.x)
+        self.rows_bottom = round(TOP + self.row_h * len(self.rows))
+        lines = max(self.marker_lines.values(), default=-1) + 1
+        self.height = self.rows_bottom + LINE * lines + BOTTOM
+
+    def x(self, t: float) -> float:
+        return round(LABEL_WIDTH + t * self.scale, 2)
+
+    def top(self, row: int) -> float:
+        return round(TOP + row * self.row_h + (self.row_h - self.bar_h) / 2, 2)
+
+
 def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = True) -> str:
     """The timeline as a standalone SVG document (also valid inline in HTML).
 
@@ -220,27 +279,31 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
     ``tl-idle``), bars keep data-task/data-outcome and a <title>, and the
     <desc> gives counts instead of every task.
     """
+    frame = _Frame(timeline)
+    out = _head(timeline, frame, lang, uid)
+    if style:
+        out.append(STYLE)
+    out += _axis(timeline["total"], frame, lang)
+    out.append('<g class="tl-rows">')
+    for row, (label, row_tasks, idle) in enumerate(frame.rows):
+        if frame.compact:
+            out += _lane_row(frame, row, label, row_tasks, idle, lang)
+        else:
+            out += _task_row(frame, row, label, row_tasks[0], lang)
+    out.append("</g>")
+    out += _markers(timeline["markers"], frame, lang)
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _head(timeline: dict, frame: _Frame, lang: str, uid: str) -> list:
+    """The <svg> element, its title and its desc (every task, or counts when packed into lanes)."""
     words = LABELS[lang]
     tasks = timeline["tasks"]
-    total = timeline["total"]
-    plot = WIDTH - LABEL_WIDTH - RIGHT
-    scale = plot / total if total > 0 else 0.0
-    rows = _layout(timeline)
-    compact = len(rows) != len(tasks) or any(len(r[1]) != 1 for r in rows)
-    row_h = ROW if not compact else max(3.0, min(ROW, COMPACT_HEIGHT / max(len(rows), 1)))
-    bar_h = BAR if not compact else max(2.0, row_h - 1 if row_h < 8 else row_h * BAR / ROW)
-
-    def x(t: float) -> float:
-        return round(LABEL_WIDTH + t * scale, 2)
-
-    markers = timeline["markers"]
-    marker_lines = _marker_label_lines(markers, x)
-    rows_bottom = round(TOP + row_h * len(rows))
-    height = rows_bottom + LINE * max(marker_lines.values(), default=-1) + LINE + 8 + 20
     title = words["title"].format(
-        n=len(tasks), total=_seconds(total, lang), clock=words[timeline["clock"]]
+        n=len(tasks), total=_seconds(timeline["total"], lang), clock=words[timeline["clock"]]
     )
-    if compact:
+    if frame.compact:
         counts = ", ".join(
             "%d %s" % (sum(t["outcome"] == o for t in tasks), words[o])
             for o in ("done", "failed", "cancelled", "pending")
@@ -249,129 +312,133 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
         lines = [words["desc"], counts + ".", _footer(timeline, lang) + "."]
     else:
         lines = [words["desc"]] + [task_summary(t, lang) + "." for t in tasks]
-    desc = " ".join(lines + [marker_summary(m, lang) + "." for m in markers])
-    out = [
+    desc = " ".join(lines + [marker_summary(m, lang) + "." for m in timeline["markers"]])
+    return [
         '<svg xmlns="http://www.w3.org/2000/svg" data-timeline="" class="tl" viewBox="0 0 %d %d" width="100%%" '
         'role="group" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">'
-        % (WIDTH, height, uid, uid, lang),
+        % (WIDTH, frame.height, uid, uid, lang),
         '<title id="%s-title">%s</title>' % (uid, _esc(title)),
         '<desc id="%s-desc">%s</desc>' % (uid, _esc(desc)),
     ]
-    if style:
-        out.append(STYLE)
-    out.append('<g class="tl-axis" aria-hidden="true">')
+
+
+def _axis(total: float, frame: _Frame, lang: str) -> list:
+    out = ['<g class="tl-axis" aria-hidden="true">']
     for tick in _ticks(total):
-        out.append(
-            '<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (x(tick), TOP - 4, x(tick), rows_bottom)
-        )
-        anchor = "end" if x(tick) > WIDTH - RIGHT / 2 else "middle"
+        x = frame.x(tick)
+        out.append('<line x1="%s" y1="%d" x2="%s" y2="%d"/>' % (x, TOP - 4, x, frame.rows_bottom))
+        anchor = "end" if x > WIDTH - RIGHT / 2 else "middle"
         out.append(
             '<text x="%s" y="%d" text-anchor="%s">%s</text>'
-            % (x(tick), TOP - 8, anchor, _esc(_seconds(tick, lang)))
+            % (x, TOP - 8, anchor, _esc(_seconds(tick, lang)))
         )
     out.append("</g>")
-    out.append('<g class="tl-rows">')
-    tip_y = height - 8
-    for row, (label, row_tasks, idle) in enumerate(rows):
-        top = round(TOP + row * row_h + (row_h - bar_h) / 2, 2)
-        lane = (
-            compact
-            and len(row_tasks) != 1
-            or bool(idle)
-            or (compact and row_tasks[0]["lane"] is not None)
-        )
-        if compact:
-            out.append('<g class="tl-%s">' % ("lane" if lane else "row"))
-            if lane:
-                out.append("<title>%s</title>" % _esc(_lane_summary(label, row_tasks, idle, lang)))
-            if row_h >= 10 or not lane:
-                out.append(
-                    '<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
-                    % (LABEL_WIDTH - 6, round(top + bar_h - 1, 2), _esc(_short(label)))
-                )
-            if idle:  # one path for a lane's gaps: a thousand-task run stays a light page
-                out.append(
-                    '<path class="tl-idle" d="%s"/>'
-                    % " ".join(
-                        "M%s %sh%sv%sh-%sz"
-                        % (
-                            x(begin),
-                            top,
-                            round(x(finish) - x(begin), 2),
-                            round(bar_h, 2),
-                            round(x(finish) - x(begin), 2),
-                        )
-                        for begin, finish in idle
-                    )
-                )
-            for task in row_tasks:
-                start, end = x(task["start"]), x(task["end"])
-                if task["waits"]:  # in a lane, a bar starts when its job got a slot
-                    start = x(task["waits"][0][1])
-                # No <title> per bar: the lane's title and the table tell the tasks, and a thousand
-                # titles make the page's style work several times slower (measured in Chromium).
-                out.append(
-                    '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" '
-                    'height="%s"/>'
-                    % (
-                        task["outcome"],
-                        _esc(task["name"]),
-                        task["outcome"],
-                        start,
-                        top,
-                        max(round(end - start, 2), 1),
-                        round(bar_h, 2),
-                    )
-                )
-            out.append("</g>")
-            continue
-        task = row_tasks[0]
-        start, end = x(task["start"]), x(task["end"])
-        summary = task_summary(task, lang)
-        out.append('<g class="tl-task" tabindex="0" role="img" aria-label="%s">' % _esc(summary))
+    return out
+
+
+def _lane_row(frame: _Frame, row: int, label: str, tasks: list, idle: list, lang: str) -> list:
+    """A packed row: a lane of tasks one after another (its gaps as one path), or a lone task."""
+    top, bar_h, x = frame.top(row), frame.bar_h, frame.x
+    lane = len(tasks) != 1 or bool(idle) or tasks[0]["lane"] is not None
+    out = ['<g class="tl-%s">' % ("lane" if lane else "row")]
+    if lane:
+        out.append("<title>%s</title>" % _esc(_lane_summary(label, tasks, idle, lang)))
+    if frame.row_h >= 10 or not lane:
         out.append(
             '<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
-            % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(label)))
+            % (LABEL_WIDTH - 6, round(top + bar_h - 1, 2), _esc(_short(label)))
         )
+    if idle:  # one path for a lane's gaps: a thousand-task run stays a light page
         out.append(
-            '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" height="%d" rx="2">'
-            "<title>%s</title></rect>"
+            '<path class="tl-idle" d="%s"/>'
+            % " ".join(
+                "M%s %sh%sv%sh-%sz"
+                % (
+                    x(begin),
+                    top,
+                    round(x(finish) - x(begin), 2),
+                    round(bar_h, 2),
+                    round(x(finish) - x(begin), 2),
+                )
+                for begin, finish in idle
+            )
+        )
+    for task in tasks:
+        start, end = x(task["start"]), x(task["end"])
+        if task["waits"]:  # in a lane, a bar starts when its job got a slot
+            start = x(task["waits"][0][1])
+        # No <title> per bar: the lane's title and the table tell the tasks, and a thousand
+        # titles make the page's style work several times slower (measured in Chromium).
+        out.append(
+            '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" '
+            'height="%s"/>'
             % (
                 task["outcome"],
                 _esc(task["name"]),
                 task["outcome"],
                 start,
                 top,
-                max(round(end - start, 2), 2),
-                BAR,
-                _esc(summary),
+                max(round(end - start, 2), 1),
+                round(bar_h, 2),
             )
         )
-        for begin, finish in task.get("waits", []):
-            out.append(
-                '<rect class="tl-wait" x="%s" y="%s" width="%s" height="%d"/>'
-                % (x(begin), top, max(round(x(finish) - x(begin), 2), 1), BAR)
-            )
-        out.append(
-            '<text class="tl-end" x="%s" y="%s" aria-hidden="true">%s</text>'
-            % (max(end, start + 2) + 3, top + BAR - 3, END_MARKS[task["outcome"]])
-        )
-        out.append(
-            '<text class="tl-tip" x="%d" y="%d" aria-hidden="true">%s</text>'
-            % (8, tip_y, _esc(summary))
-        )
-        out.append("</g>")
     out.append("</g>")
-    out.append('<g class="tl-markers">')
+    return out
+
+
+def _task_row(frame: _Frame, row: int, label: str, task: dict, lang: str) -> list:
+    """One focusable row per task: label, bar, its waits, an end mark and a tip."""
+    top, x = frame.top(row), frame.x
+    start, end = x(task["start"]), x(task["end"])
+    summary = task_summary(task, lang)
+    out = ['<g class="tl-task" tabindex="0" role="img" aria-label="%s">' % _esc(summary)]
+    out.append(
+        '<text class="tl-label" x="%d" y="%s" text-anchor="end" aria-hidden="true">%s</text>'
+        % (LABEL_WIDTH - 6, top + BAR - 3, _esc(_short(label)))
+    )
+    out.append(
+        '<rect class="tl-bar tl-%s" data-task="%s" data-outcome="%s" x="%s" y="%s" width="%s" height="%d" rx="2">'
+        "<title>%s</title></rect>"
+        % (
+            task["outcome"],
+            _esc(task["name"]),
+            task["outcome"],
+            start,
+            top,
+            max(round(end - start, 2), 2),
+            BAR,
+            _esc(summary),
+        )
+    )
+    for begin, finish in task.get("waits", []):
+        out.append(
+            '<rect class="tl-wait" x="%s" y="%s" width="%s" height="%d"/>'
+            % (x(begin), top, max(round(x(finish) - x(begin), 2), 1), BAR)
+        )
+    out.append(
+        '<text class="tl-end" x="%s" y="%s" aria-hidden="true">%s</text>'
+        % (max(end, start + 2) + 3, top + BAR - 3, END_MARKS[task["outcome"]])
+    )
+    out.append(
+        '<text class="tl-tip" x="%d" y="%d" aria-hidden="true">%s</text>'
+        % (8, frame.height - 8, _esc(summary))
+    )
+    out.append("</g>")
+    return out
+
+
+def _markers(markers: list, frame: _Frame, lang: str) -> list:
+    words = LABELS[lang]
+    out = ['<g class="tl-markers">']
     for index, marker in enumerate(markers):
-        at = x(marker["at"])
-        label_y = rows_bottom + LINE * (marker_lines[index] + 1)
+        at = frame.x(marker["at"])
+        label_y = frame.rows_bottom + LINE * (frame.marker_lines[index] + 1)
         name = (
             words["timeout"]
             if marker["kind"] == "timeout"
             else MARKER_NAMES.get(marker["kind"], marker["kind"])
         )
-        anchor = "end" if at > WIDTH - 80 else "start"
+        anchor = "end" if at > WIDTH - MARKER_LABEL else "start"
         out.append(
             '<g class="tl-marker tl-marker-%s" data-marker="%s" data-at="%s">'
             % (marker["kind"], marker["kind"], marker["at"])
@@ -384,8 +451,7 @@ def render_svg(timeline: dict, lang: str = "en", uid: str = "tl", style: bool = 
         )
         out.append("</g>")
     out.append("</g>")
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def _lane_summary(label: str, tasks: list, idle: list, lang: str) -> str:
@@ -395,7 +461,7 @@ def _lane_summary(label: str, tasks: list, idle: list, lang: str) -> str:
     )
 
 
-def _short(name: str, limit: int = 18) -> str:
+def _short(name: str, limit: int = SHORT) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -404,15 +470,16 @@ def _marker_label_lines(markers: list, x) -> dict:
     lines: dict = {}
     ends: list = []  # right edge of the last label on each line
     for index, marker in enumerate(markers):
-        left = x(marker["at"]) - 80 if x(marker["at"]) > WIDTH - 80 else x(marker["at"])
+        at = x(marker["at"])
+        left = at - MARKER_LABEL if at > WIDTH - MARKER_LABEL else at
         for line, right in enumerate(ends):
-            if left > right + 4:
-                ends[line] = left + 80
+            if left > right + MARKER_GAP:
+                ends[line] = left + MARKER_LABEL
                 lines[index] = line
                 break
         else:
             lines[index] = len(ends)
-            ends.append(left + 80)
+            ends.append(left + MARKER_LABEL)
     return lines
 
 

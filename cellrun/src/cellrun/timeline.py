@@ -350,8 +350,6 @@ class Tracer:
     @contextlib.contextmanager
     def patched(self):
         """Observe gather / wait / as_completed / timeouts / TaskGroup / Semaphore during the run."""
-        tracer = self
-        tasks_module = asyncio.tasks
         saved = []
 
         def patch(owner, name, value):
@@ -359,137 +357,8 @@ class Tracer:
                 saved.append((owner, name, getattr(owner, name)))
                 setattr(owner, name, value)
 
-        base_gathering = tasks_module._GatheringFuture
-        # A class sits in a reference cycle until a full collection: it must not keep the tracer alive.
-        tracer_ref = weakref.ref(self)
-
-        class _GatheringFuture(base_gathering):
-            def __init__(self, children, *, loop):
-                super().__init__(children, loop=loop)
-                tracer = tracer_ref()
-                caller = sys._getframe(1)  # gather(), or 3.9's _gather() under it
-                while caller is not None and caller.f_code.co_filename == tasks_module.__file__:
-                    caller = caller.f_back
-                if (
-                    tracer is not None
-                    and caller is not None
-                    and caller.f_code.co_filename == tracer.filename
-                ):  # not asyncio.run's cleanup
-                    ids = [tracer._id(child) for child in children]
-                    owner = tracer._current(loop)
-                    self.add_done_callback(lambda outer: tracer._on_gathered(outer, owner, ids))
-
-        _GatheringFuture.__qualname__ = base_gathering.__qualname__
-        patch(tasks_module, "_GatheringFuture", _GatheringFuture)
-
-        real_wait = getattr(tasks_module, "_wait", None)
-        if real_wait is not None:
-
-            async def _wait(fs, timeout, return_when, loop):
-                owner = tracer._current(loop)
-                done, pending = await real_wait(fs, timeout, return_when, loop)
-                timed_out = timeout is not None and (
-                    (return_when == asyncio.FIRST_COMPLETED and not done)
-                    or (return_when == asyncio.ALL_COMPLETED and pending)
-                    or (
-                        return_when == asyncio.FIRST_EXCEPTION
-                        and pending
-                        and not any(
-                            not f.cancelled() and getattr(f, "_exception", None) for f in done
-                        )
-                    )
-                )
-                tracer._marker(
-                    "wait",
-                    owner,
-                    [tracer._id(f) for f in fs],
-                    done=sorted(i for i in map(tracer._id, done) if i is not None),
-                    pending=sorted(i for i in map(tracer._id, pending) if i is not None),
-                    timed_out=bool(timed_out),
-                )
-                return done, pending
-
-            patch(tasks_module, "_wait", _wait)
-
-        real_release = getattr(tasks_module, "_release_waiter", None)
-        if real_release is not None:
-
-            def _release_waiter(waiter, *args):
-                if not args and not waiter.done():  # called by the timer: the timeout fired
-                    tracer._marker("timeout", None, [])
-                return real_release(waiter, *args)
-
-            patch(tasks_module, "_release_waiter", _release_waiter)
-
-        timeouts = getattr(asyncio, "timeouts", None)
-        if timeouts is not None and hasattr(timeouts, "Timeout"):
-            real_on_timeout = timeouts.Timeout._on_timeout
-
-            def _on_timeout(self):
-                tracer._marker("timeout", tracer._id(self._task), [])
-                return real_on_timeout(self)
-
-            patch(timeouts.Timeout, "_on_timeout", _on_timeout)
-
-        taskgroups = getattr(asyncio, "taskgroups", None)
-        if taskgroups is not None and hasattr(taskgroups, "TaskGroup"):
-            group_class = taskgroups.TaskGroup
-            real_create = group_class.create_task
-            real_aexit = group_class.__aexit__
-
-            def create_task(self, coro, *args, **kwargs):
-                task = real_create(self, coro, *args, **kwargs)
-                tracer._groups.setdefault(self, []).append(tracer._id(task))
-                return task
-
-            async def __aexit__(self, et, exc, tb):
-                owner = tracer._id(getattr(self, "_parent_task", None))
-                members = tracer._groups.get(self, [])
-                try:
-                    result = await real_aexit(self, et, exc, tb)
-                except BaseException as error:
-                    outcome = "cancelled" if isinstance(error, asyncio.CancelledError) else "failed"
-                    tracer._marker(
-                        "taskgroup",
-                        owner,
-                        members,
-                        outcome=outcome,
-                        exception={"type": type(error).__name__, "message": str(error)},
-                    )
-                    raise
-                tracer._marker("taskgroup", owner, members, outcome="done")
-                return result
-
-            patch(group_class, "create_task", create_task)
-            patch(group_class, "__aexit__", __aexit__)
-
-        real_acquire = asyncio.Semaphore.acquire
-
-        async def acquire(self):
-            task_id = tracer._current()
-            start = tracer.now()
-            result = await real_acquire(self)
-            end = tracer.now()
-            if task_id is not None and end > start:
-                tracer._waits.setdefault(task_id, []).append([start, end])
-            return result
-
-        patch(asyncio.Semaphore, "acquire", acquire)
-
-        real_as_completed = asyncio.as_completed
-
-        def as_completed(fs, *args, **kwargs):
-            if not (
-                asyncio.isfuture(fs) or asyncio.iscoroutine(fs)
-            ):  # else let asyncio raise its TypeError
-                fs = list(fs)
-                tracer._as_completed.append(
-                    (tracer.now(), tracer._current(), kwargs.get("timeout"), fs)
-                )
-            return real_as_completed(fs, *args, **kwargs)
-
-        patch(asyncio, "as_completed", as_completed)
-        patch(tasks_module, "as_completed", as_completed)
+        for observe in OBSERVERS:
+            observe(self, patch)
         try:
             yield self
         finally:
@@ -704,3 +573,171 @@ def _lanes(parents: list, begins: list, ends: list) -> tuple:
             idle_sum += last - cursor
         lanes.append({"tasks": tasks, "idle": idle, "idle_total": _round(idle_sum)})
     return lane_of, lanes
+
+
+# Each observer patches one part of asyncio for the length of a run (Tracer.patched).
+
+
+def _observe_gather(tracer, patch) -> None:
+    """gather(): which tasks a gather in the snippet waits for, and how it ends."""
+    tasks_module = asyncio.tasks
+    base_gathering = tasks_module._GatheringFuture
+    # A class sits in a reference cycle until a full collection: it must not keep the tracer alive.
+    tracer_ref = weakref.ref(tracer)
+
+    class _GatheringFuture(base_gathering):
+        def __init__(self, children, *, loop):
+            super().__init__(children, loop=loop)
+            tracer = tracer_ref()
+            caller = sys._getframe(1)  # gather(), or 3.9's _gather() under it
+            while caller is not None and caller.f_code.co_filename == tasks_module.__file__:
+                caller = caller.f_back
+            if (
+                tracer is not None
+                and caller is not None
+                and caller.f_code.co_filename == tracer.filename
+            ):  # not asyncio.run's cleanup
+                ids = [tracer._id(child) for child in children]
+                owner = tracer._current(loop)
+                self.add_done_callback(lambda outer: tracer._on_gathered(outer, owner, ids))
+
+    _GatheringFuture.__qualname__ = base_gathering.__qualname__
+    patch(tasks_module, "_GatheringFuture", _GatheringFuture)
+
+
+def _observe_wait(tracer, patch) -> None:
+    """asyncio.wait(): what it returned, done and pending, and whether it timed out."""
+    tasks_module = asyncio.tasks
+    real_wait = getattr(tasks_module, "_wait", None)
+    if real_wait is not None:
+
+        async def _wait(fs, timeout, return_when, loop):
+            owner = tracer._current(loop)
+            done, pending = await real_wait(fs, timeout, return_when, loop)
+            timed_out = timeout is not None and (
+                (return_when == asyncio.FIRST_COMPLETED and not done)
+                or (return_when == asyncio.ALL_COMPLETED and pending)
+                or (
+                    return_when == asyncio.FIRST_EXCEPTION
+                    and pending
+                    and not any(not f.cancelled() and getattr(f, "_exception", None) for f in done)
+                )
+            )
+            tracer._marker(
+                "wait",
+                owner,
+                [tracer._id(f) for f in fs],
+                done=sorted(i for i in map(tracer._id, done) if i is not None),
+                pending=sorted(i for i in map(tracer._id, pending) if i is not None),
+                timed_out=bool(timed_out),
+            )
+            return done, pending
+
+        patch(tasks_module, "_wait", _wait)
+
+
+def _observe_wait_for_timeouts(tracer, patch) -> None:
+    """wait_for() and the like: the moment a timeout fires."""
+    tasks_module = asyncio.tasks
+    real_release = getattr(tasks_module, "_release_waiter", None)
+    if real_release is not None:
+
+        def _release_waiter(waiter, *args):
+            if not args and not waiter.done():  # called by the timer: the timeout fired
+                tracer._marker("timeout", None, [])
+            return real_release(waiter, *args)
+
+        patch(tasks_module, "_release_waiter", _release_waiter)
+
+
+def _observe_timeout_blocks(tracer, patch) -> None:
+    """asyncio.timeout() blocks (3.11+): the moment one fires."""
+    timeouts = getattr(asyncio, "timeouts", None)
+    if timeouts is not None and hasattr(timeouts, "Timeout"):
+        real_on_timeout = timeouts.Timeout._on_timeout
+
+        def _on_timeout(self):
+            tracer._marker("timeout", tracer._id(self._task), [])
+            return real_on_timeout(self)
+
+        patch(timeouts.Timeout, "_on_timeout", _on_timeout)
+
+
+def _observe_task_groups(tracer, patch) -> None:
+    """TaskGroup (3.11+): its members, and how the group ends."""
+    taskgroups = getattr(asyncio, "taskgroups", None)
+    if taskgroups is not None and hasattr(taskgroups, "TaskGroup"):
+        group_class = taskgroups.TaskGroup
+        real_create = group_class.create_task
+        real_aexit = group_class.__aexit__
+
+        def create_task(self, coro, *args, **kwargs):
+            task = real_create(self, coro, *args, **kwargs)
+            tracer._groups.setdefault(self, []).append(tracer._id(task))
+            return task
+
+        async def __aexit__(self, et, exc, tb):
+            owner = tracer._id(getattr(self, "_parent_task", None))
+            members = tracer._groups.get(self, [])
+            try:
+                result = await real_aexit(self, et, exc, tb)
+            except BaseException as error:
+                outcome = "cancelled" if isinstance(error, asyncio.CancelledError) else "failed"
+                tracer._marker(
+                    "taskgroup",
+                    owner,
+                    members,
+                    outcome=outcome,
+                    exception={"type": type(error).__name__, "message": str(error)},
+                )
+                raise
+            tracer._marker("taskgroup", owner, members, outcome="done")
+            return result
+
+        patch(group_class, "create_task", create_task)
+        patch(group_class, "__aexit__", __aexit__)
+
+
+def _observe_semaphores(tracer, patch) -> None:
+    """Semaphore.acquire(): how long a task waited for a slot."""
+    real_acquire = asyncio.Semaphore.acquire
+
+    async def acquire(self):
+        task_id = tracer._current()
+        start = tracer.now()
+        result = await real_acquire(self)
+        end = tracer.now()
+        if task_id is not None and end > start:
+            tracer._waits.setdefault(task_id, []).append([start, end])
+        return result
+
+    patch(asyncio.Semaphore, "acquire", acquire)
+
+
+def _observe_as_completed(tracer, patch) -> None:
+    """as_completed(): when and by whom it was called, on what."""
+    real_as_completed = asyncio.as_completed
+
+    def as_completed(fs, *args, **kwargs):
+        if not (
+            asyncio.isfuture(fs) or asyncio.iscoroutine(fs)
+        ):  # else let asyncio raise its TypeError
+            fs = list(fs)
+            tracer._as_completed.append(
+                (tracer.now(), tracer._current(), kwargs.get("timeout"), fs)
+            )
+        return real_as_completed(fs, *args, **kwargs)
+
+    patch(asyncio, "as_completed", as_completed)
+    patch(asyncio.tasks, "as_completed", as_completed)
+
+
+OBSERVERS = (
+    _observe_gather,
+    _observe_wait,
+    _observe_wait_for_timeouts,
+    _observe_timeout_blocks,
+    _observe_task_groups,
+    _observe_semaphores,
+    _observe_as_completed,
+)

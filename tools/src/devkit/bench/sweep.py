@@ -1,0 +1,82 @@
+"""Every page with cells, in both languages, once per `make bench`: the longest main-thread
+task while it loads, while each of its cells runs (virtual clock, so the sweep stays short)
+and its finished drawing goes in; on gather/ also a 2,000-line flood and the editor's
+activation. Each figure comes with the long animation frame that holds it (its cause)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .probes import cell_of, long_frames, long_tasks, now, wait_finished
+from .scenarios import FLOOD, SETTLE_MS, new_context
+from .stats import longest
+
+
+def pages_with_cells(site: Path) -> list:
+    """Site-relative URLs ("gather/", "zh/gather/") of the pages that hold cells."""
+    pages = []
+    for html in sorted(site.rglob("index.html")):
+        if 'class="cell"' in html.read_text("utf-8"):
+            rel = html.parent.relative_to(site).as_posix()
+            pages.append("" if rel == "." else rel + "/")
+    return pages
+
+
+def _window(page, start, end=float("inf")) -> dict:
+    return {"tasks": long_tasks(page, start, end), "frame": longest(long_frames(page, start, end))}
+
+
+def _run(page, cell) -> dict:
+    began = now(page)
+    cell.locator(".cell-run").click()
+    wait_finished(page, cell)
+    page.wait_for_timeout(SETTLE_MS)
+    return _window(page, began)
+
+
+def sweep(browser, base: str, site: Path) -> dict:
+    """{scenario: {"tasks": [ms...], "frame": longest frame or None}}, keyed "load gather/",
+    "run gather/x.py (zh)", "flood", "editor"."""
+    out = {}
+    ctx = new_context(browser)
+    page = ctx.new_page()
+    for path in pages_with_cells(site):
+        lang = " (zh)" if path.startswith("zh/") else ""
+        page.goto(base + path, wait_until="networkidle")
+        cell_of(page)
+        out["load " + path] = _window(page, 0)
+        for snippet in page.locator(".cell").evaluate_all("cs => cs.map(c => c.dataset.snippet)"):
+            cell = cell_of(page, snippet)
+            cell.scroll_into_view_if_needed()
+            out["run %s%s" % (snippet, lang)] = _run(page, cell)
+    page.goto(base + "gather/", wait_until="networkidle")
+    out["flood"] = _flood(page)
+    out["editor"] = _editor(page)
+    ctx.close()
+    return out
+
+
+def _flood(page) -> dict:
+    cell = cell_of(page)
+    cell.locator("code.cell-code").evaluate("(code, text) => { code.textContent = text; }", FLOOD)
+    return _run(page, cell)
+
+
+def _editor(page) -> dict:
+    """Point at a cell's code (CodeMirror's chunk is fetched), then click in it (it mounts)."""
+    cell = cell_of(page)
+    code = cell.locator("code.cell-code")
+    code.scroll_into_view_if_needed()
+    code.hover()
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource').some(r => /codemirror-/.test(r.name))"
+    )
+    page.wait_for_timeout(SETTLE_MS)
+    began = now(page)
+    code.click()
+    page.wait_for_function(
+        "cell => cell.querySelector('.cell-editor').shadowRoot?.querySelector('.cm-editor')",
+        arg=cell.element_handle(),
+    )
+    page.wait_for_timeout(SETTLE_MS)
+    return _window(page, began)
