@@ -183,7 +183,11 @@ class Tracer:
     # -- loops ------------------------------------------------------------------
 
     def attach(self, loop) -> None:
-        """Watch every task ``loop`` creates and every time its loop stops."""
+        """Watch every task ``loop`` creates and every time its loop stops.
+
+        One long function on purpose: ``traced_create_task`` runs once per task and reads the
+        tracer's columns as closure locals, the cheapest lookup (see the module's docstring
+        for the measured cost per task)."""
         create_task = loop.create_task
         run_until_complete = loop.run_until_complete
         current_task = asyncio.current_task
@@ -396,34 +400,13 @@ class Tracer:
         last = max(times)
         total = rounded(last)
 
-        outcomes = list(map(self._outcomes.get, ids))
-        if len(self._ends) < len(ends):
-            for task_id, end in enumerate(ends):
-                if end is None:  # never finished: its loop was closed or the run stopped
-                    ends[task_id] = self._stopped_at.get(
-                        task_id, last
-                    )  # rounded below, with the others
-                    outcomes[task_id] = "pending"
-        for task_id in self._stopped_at:
-            if (
-                outcomes[task_id] == "cancelled"
-            ):  # cancelled when its loop had stopped with it pending: cleaned up
-                outcomes[task_id] = "pending"
+        outcomes = self._settle(ends, last)
         names, labels = _names_and_labels(
             list(map(self._end_names.get, ids, self._names)), self._calls
         )
         starts = list(map(rounded, self._starts))
         ends = list(map(rounded, ends))
-        if self._waits:
-            waits = [
-                [[_round(a), _round(b)] for a, b in w] if w else []
-                for w in map(self._waits.get, ids)
-            ]
-            # busy time starts when the first Semaphore wait ends
-            begins = [w[0][1] if w else start for w, start in zip(waits, starts)]
-        else:
-            waits = [[] for _ in ids]
-            begins = starts
+        waits, begins = self._semaphore_waits(starts)
         lane_of, lanes = _lanes(self._parents, begins, ends)
         tasks = [
             {
@@ -465,6 +448,32 @@ class Tracer:
             "lanes": lanes,
             "idle_total": _round(sum(lane["idle_total"] for lane in lanes)),
         }
+
+    def _settle(self, ends: list, last: float) -> list:
+        """Each task's outcome; a task that never finished ends (in ``ends``) when its loop
+        stopped, or at the last instant, and is pending."""
+        outcomes = list(map(self._outcomes.get, range(len(ends))))
+        if len(self._ends) < len(ends):
+            for task_id, end in enumerate(ends):
+                if end is None:  # never finished: its loop was closed or the run stopped
+                    ends[task_id] = self._stopped_at.get(task_id, last)  # rounded later
+                    outcomes[task_id] = "pending"
+        for task_id in self._stopped_at:
+            # Cancelled when its loop had stopped with it pending: cleaned up, not cancelled.
+            if outcomes[task_id] == "cancelled":
+                outcomes[task_id] = "pending"
+        return outcomes
+
+    def _semaphore_waits(self, starts: list) -> tuple:
+        """(each task's Semaphore waits, when each task's busy time begins)."""
+        if not self._waits:
+            return [[] for _ in starts], starts
+        waits = [
+            [[_round(a), _round(b)] for a, b in w] if w else []
+            for w in map(self._waits.get, range(len(starts)))
+        ]
+        # Busy time starts when the first Semaphore wait ends.
+        return waits, [w[0][1] if w else start for w, start in zip(waits, starts)]
 
     def _as_completed_markers(self) -> list:
         ends = self._ends
