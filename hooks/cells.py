@@ -4,15 +4,12 @@
   ``<div class="cell" data-snippet="topic/name.py" data-state="idle">``; the highlighted code
   stays as the no-JavaScript fallback.
 - ``on_page_content``: under each cell, the committed CPython reference run (data/timelines/,
-  written by `make timelines`): its timeline (drawn here by cellrun.svg, SVG + table) and its output, each in an open
-  <details> (the cells replace the timeline with a live one and close the output), and a link
-  to the snippet's row in the version matrix (legacy page), all in the page's language.
-- ``on_post_build``: the runtime the cells need, into ``site/assets/``:
-  the pinned Pyodide (files named by its own package.json, version from package-lock.json),
-  the cellrun wheel registered in the site's copy of pyodide-lock.json
-  (``pyodide lockfile add-wheels``), and the front-end (frontend/cells/) bundled by esbuild,
-  with the values it shares with Python (the runtime's sizes, cellrun.svg's geometry and words).
+  written by `make timelines`): its timeline (drawn here by cellrun.svg, SVG + table) and its
+  output, each in an open <details> (the cells replace the timeline with a live one and close
+  the output), and a link to the snippet's row in the version matrix (legacy page), all in
+  the page's language.
 
+What the cells run on (Pyodide, the cellrun wheel, the bundled front-end) is hooks/runtime.py.
 Everything fails loudly, naming the missing file.
 """
 
@@ -22,27 +19,17 @@ import functools
 import html
 import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from shared import page_language
 
-from cellrun.svg import CSS, browser_values, render_html, render_svg
-from devkit.pinned import PinError, locked
-from devkit.wheel import WheelError, cellrun_wheel
+from cellrun.svg import render_html, render_svg
+from devkit.matrix import row_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
-FRONTEND = ROOT / "frontend" / "cells"
-NODE_MODULES = ROOT / "node_modules"
-CELLRUN = ROOT / "cellrun"
-RUNTIME_DIR = "assets/pyodide"  # + /<version>/, under the site root
-BUNDLE_DIR = "assets/cells"
-TIMELINE_CSS = "timeline.css"  # cellrun.svg's CSS, linked by mkdocs.yml's extra_css
 
 # A fence whose whole body is one include line: ```python / --8<-- "path" / ```
 CELL_FENCE = re.compile(
@@ -75,10 +62,9 @@ SLOT = re.compile(r'<div class="cell-reference-slot" data-for="(?P<path>[^"]+)">
 
 
 def on_config(config):
-    # `mkdocs serve` rebuilds when the front-end or the runner changes.
-    config.watch.extend(
-        str(p) for p in (FRONTEND, CELLRUN / "src", TIMELINES) if str(p) not in config.watch
-    )
+    # `mkdocs serve` rebuilds when a reference run changes.
+    if str(TIMELINES) not in config.watch:
+        config.watch.append(str(TIMELINES))
     return config
 
 
@@ -93,23 +79,6 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(html_text, page, config, files):
     return fill_references(html_text, page_language(page), page.url)
-
-
-def on_post_build(config):
-    i18n = config.plugins.get("i18n")
-    if i18n is not None and getattr(i18n, "building", False):
-        return  # the other languages share the default build's site root
-    site = Path(config.site_dir)
-    version = copy_pyodide(site / RUNTIME_DIR)
-    try:
-        wheel = cellrun_wheel()
-    except WheelError as error:
-        raise PluginError("hooks/cells.py: %s" % error) from error
-    register_wheel(site / RUNTIME_DIR / version, wheel)
-    bundle_frontend(
-        site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name)
-    )
-    (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- cells
@@ -229,98 +198,3 @@ def matrix_rows() -> frozenset:
     if not MATRIX.is_file():
         return frozenset()
     return frozenset(row["id"] for row in json.loads(MATRIX.read_text("utf-8"))["rows"])
-
-
-def row_id(snippet: str) -> str:
-    """The version matrix's anchor for a snippet (as devkit.matrix.row_id)."""
-    stem = snippet.removesuffix(".py")
-    return "matrix-" + re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
-
-
-# --------------------------------------------------------------------------- runtime
-
-
-def pinned_pyodide() -> str:
-    try:
-        return locked()
-    except PinError as error:
-        raise PluginError("hooks/cells.py: %s" % error) from error
-
-
-def copy_pyodide(target: Path) -> str:
-    """Copy the runtime files pyodide's package.json lists (not its types or demo pages)."""
-    version = pinned_pyodide()
-    package = NODE_MODULES / "pyodide"
-    listed = json.loads((package / "package.json").read_text("utf-8"))["files"]
-    wanted = [name for name in listed if not name.endswith((".d.ts", ".html"))]
-    wanted = [
-        name for name in wanted if not name.endswith(".map") or name[: -len(".map")] in wanted
-    ]
-    destination = target / version
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in wanted:
-        source = package / name
-        if not source.is_file():
-            raise PluginError(
-                "hooks/cells.py: node_modules/pyodide/%s is missing (run `npm ci`)" % name
-            )
-        if (
-            not (destination / name).is_file()
-            or (destination / name).stat().st_size != source.stat().st_size
-        ):
-            shutil.copy2(source, destination / name)
-    return version
-
-
-def register_wheel(runtime: Path, wheel: Path) -> None:
-    """Put the wheel beside pyodide and add it (with its sha256) to the site's pyodide-lock.json."""
-    shutil.copy2(wheel, runtime / wheel.name)
-    cli = Path(sys.executable).parent / "pyodide"
-    lock = runtime / "pyodide-lock.json"
-    original = NODE_MODULES / "pyodide" / "pyodide-lock.json"
-    command = [str(cli), "lockfile", "add-wheels", "--input", str(original), "--output", str(lock)]
-    command += ["--base-path", str(runtime), str(runtime / wheel.name)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode or "cellrun" not in json.loads(lock.read_text("utf-8"))["packages"]:
-        raise PluginError(
-            "hooks/cells.py: `pyodide lockfile add-wheels` failed: %s%s"
-            % (done.stdout, done.stderr)
-        )
-
-
-# The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched): its progress bar's total.
-FETCHED_AT_LOAD = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
-
-
-def runtime_sizes(runtime: Path, wheel: str) -> dict:
-    """{file name: bytes} of what a first load fetches, as the site serves it."""
-    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, wheel)}
-
-
-def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
-    """esbuild: the page module (editor in its own chunk) and the worker, minified ES modules."""
-    esbuild = NODE_MODULES / ".bin" / "esbuild"
-    entries = [FRONTEND / "cells.js", FRONTEND / "worker.js"]
-    for path in [esbuild, *entries]:
-        if not path.exists():
-            raise PluginError("hooks/cells.py: %s is missing" % path.relative_to(ROOT))
-    command = [
-        str(esbuild),
-        *map(str, entries),
-        "--bundle",
-        "--format=esm",
-        "--splitting",
-        "--minify",
-    ]
-    command += [
-        "--target=es2022",
-        "--outdir=%s" % target,
-        "--chunk-names=[name]-[hash]",
-        "--log-level=warning",
-    ]
-    command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
-    command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
-    command += ["--define:TIMELINE=%s" % json.dumps(browser_values(), sort_keys=True)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode:
-        raise PluginError("hooks/cells.py: esbuild failed: %s" % done.stderr)

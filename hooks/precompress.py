@@ -1,6 +1,6 @@
 """Precompressed copies of the site's large text and WebAssembly files, for servers that send them.
 
-``on_post_build`` (once, after the last language and after hooks/csp.py wrote sw.js): beside every
+``on_post_build`` (once, after the last language and after hooks/offline.py wrote sw.js): beside every
 file of at least ``MIN_BYTES`` whose type compresses (HTML, JS, CSS, JSON, WebAssembly, SVG, XML,
 source maps), write ``<name>.gz`` (Python's gzip, level 9, no timestamp, so the bytes are
 reproducible) and, when the pinned ``brotli`` package is installed, ``<name>.br``. A copy is kept
@@ -76,7 +76,7 @@ def candidates(site: Path) -> list:
     )
 
 
-@event_priority(-400)  # after hooks/csp.py (-300) finished the pages and wrote sw.js
+@event_priority(-400)  # after hooks/csp.py (-300), publish.py (-320) and offline.py (-350)
 def on_post_build(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):

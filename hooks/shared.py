@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
+from devkit.pinned import PinError, locked
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGE = "en"
+RUNTIME_DIR = (
+    "assets/pyodide"  # + /<version>/ under the site root: hooks/runtime.py copies Pyodide there
+)
 
 
 def page_language(page) -> str:
@@ -20,3 +27,11 @@ def page_language(page) -> str:
         parts = page.file.src_uri.rsplit(".", 2)
         locale = parts[1] if len(parts) == 3 else DEFAULT_LANGUAGE
     return str(locale).split("_")[0]
+
+
+def pinned_pyodide(hook: str) -> str:
+    """The Pyodide release the site ships (devkit.pinned), or the build fails naming ``hook``."""
+    try:
+        return locked()
+    except PinError as error:
+        raise PluginError("%s: %s" % (hook, error)) from error

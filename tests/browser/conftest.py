@@ -1,9 +1,11 @@
 """Browser fixtures: one real build served under a sub-path, real Chromium, every request recorded.
 
-- ``served``: ``mkdocs build --strict`` once per session into a temporary folder, with
-  ``SITE_URL`` pointing at a local static server (threaded ``http.server`` on 127.0.0.1, free
-  port, site under ``/sub/``), so Material's instant navigation is on and sub-path serving is real.
-- ``browser``: headless Debian Chromium through Playwright's sync API.
+- ``served``: the site built once (``devkit.site.shared``) with ``SITE_URL`` set to the address
+  of one static server (``devkit.server``: 127.0.0.1, a free port, the site under ``/sub/``), so
+  Material's instant navigation is on and sub-path serving is real. The controlling pytest
+  process builds and serves it for every test worker: instant navigation compares the port, so
+  all workers must use the address the site was built for.
+- ``browser``: headless Chromium through Playwright's sync API (``devkit.chromium``).
 - ``context``: a fresh browser context per test; it counts Worker constructions (an init
   script wraps ``window.Worker``) and fails the test if any request leaves 127.0.0.1.
 """
@@ -63,19 +65,41 @@ class Served:
         return pages
 
 
-@pytest.fixture(scope="session")
-def served():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("%s is not installed (make chromium)" % CHROMIUM)
-    pytest.importorskip("playwright.sync_api")
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):
+        config.served = _build_and_serve(config)
+    # A test worker is served by the controller (pytest_configure_node).
+
+
+def pytest_configure_node(node):
+    node.workerinput["served"] = node.config.served
+
+
+def _build_and_serve(config) -> dict:
     server = SiteServer(None, prefix=SUBPATH)
     try:
         site, _ = devkit.site.shared(server.base)
     except devkit.site.BuildError as error:
-        pytest.fail(str(error), pytrace=False)
+        return {"error": str(error)}
     server.serve(site)
-    with server as base:
-        yield Served(site, base)
+    base = server.__enter__()
+    config.add_cleanup(server.__exit__)
+    return {"site": str(site), "base": base}
+
+
+@pytest.fixture(scope="session")
+def served(pytestconfig):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("%s is not installed (make chromium)" % CHROMIUM)
+    pytest.importorskip("playwright.sync_api")
+    info = getattr(pytestconfig, "workerinput", {}).get("served") or getattr(
+        pytestconfig, "served", None
+    )
+    if info is None:  # a worker whose controller did not load this conftest (`pytest -n 2`)
+        info = pytestconfig.served = _build_and_serve(pytestconfig)
+    if "error" in info:
+        pytest.fail(info["error"], pytrace=False)
+    return Served(Path(info["site"]), info["base"])
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +118,10 @@ class Traffic:
         self.failures: list = []  # (status or error, url)
 
     def pyodide_requests(self) -> list:
-        return [u for u in self.requests if "pyodide" in u.lower() or u.endswith((".wasm", ".whl"))]
+        """Requests for the Python runtime (not, say, the page naming Pyodide's licence)."""
+        return [
+            u for u in self.requests if "/assets/pyodide/" in u or u.endswith((".wasm", ".whl"))
+        ]
 
     def foreign(self) -> list:
         return [
