@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve build test lint matrix bench clean setup wheel chromium timelines
+.PHONY: serve build test lint matrix bench clean setup wheel chromium engines timelines new-example
 
 setup: $(VENV)/.installed node_modules/.installed wheel
 
@@ -29,17 +29,32 @@ wheel: $(VENV)/.installed
 	@$(PY) -m devkit.wheel >/dev/null
 
 # The browser tests launch $$CHROMIUM (Debian's chromium by default). apt-get runs only when
-# that browser is missing and we are root on a Debian-like system; otherwise this says what
+# that default is missing and we are root on a Debian-like system; otherwise this says what
 # to install, and the browser tests skip.
-CHROMIUM ?= /usr/bin/chromium
+DEBIAN_CHROMIUM := /usr/bin/chromium
+CHROMIUM ?= $(DEBIAN_CHROMIUM)
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	if [ "$(CHROMIUM)" = $(DEBIAN_CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
 	else \
 	  echo "No browser at $(CHROMIUM): install Chromium and CJK fonts (Debian: sudo apt-get install" \
 	    "chromium fonts-noto-cjk), or set CHROMIUM to a Chromium or Chrome binary."; \
+	fi
+
+# The other two engines of tests/engines: Firefox ESR (Gecko, with JSPI) and WebKitGTK's
+# WebDriver (no JSPI) with Xvfb for its display. Installed like chromium: apt-get only as root
+# on a Debian-like system; otherwise this says what to install, and those tests skip.
+ENGINE_PACKAGES := firefox-esr webkit2gtk-driver xvfb
+engines:
+	@if [ -x /usr/bin/firefox-esr ] && [ -x /usr/bin/WebKitWebDriver ] && command -v Xvfb >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's $(ENGINE_PACKAGES) for the cross-engine tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(ENGINE_PACKAGES); \
+	else \
+	  echo "Firefox ESR or WebKitGTK missing: sudo apt-get install $(ENGINE_PACKAGES)" \
+	    "(tests/engines skips an engine that is not installed)."; \
 	fi
 
 build: setup
@@ -55,10 +70,17 @@ lint: setup
 	npx --no-install biome check --error-on-warnings
 	$(VENV)/bin/actionlint
 
-# Lint first; snippet and site tests on both cores; the browser tests after them, one Chromium at a time.
-test: setup chromium lint
-	$(VENV)/bin/pytest -n 2 --ignore=tests/browser
+# Lint first; snippet and site tests on both cores; the browser tests after them, one Chromium at a
+# time; then Firefox and WebKitGTK, one session each (tests/engines).
+test: setup chromium engines lint
+	$(VENV)/bin/pytest -n 2 --ignore=tests/browser --ignore=tests/engines
 	$(VENV)/bin/pytest tests/browser
+	$(VENV)/bin/pytest tests/engines
+
+# A new example's snippet and its (failing) test, then what to do next: NAME=topic/name.
+new-example:
+	@test -x $(PY) || { echo "Run make setup first."; exit 1; }
+	@$(PY) -m devkit.new_example --root "$(CURDIR)" "$(NAME)"
 
 # The static task timelines (data/timelines/) from a reference run of every snippet.
 timelines: $(VENV)/.installed
@@ -68,9 +90,10 @@ timelines: $(VENV)/.installed
 matrix: setup
 	$(PY) -m devkit.matrix
 
-# BENCHMARKS.md: bytes and click-to-first-output in Chromium, long tasks, build time (scripts/bench.py).
+# BENCHMARKS.md: bytes, click to the first program line against a bare worker page, and the
+# longest main-thread task of every scenario, in Chromium (tools/src/devkit/bench/).
 bench: setup chromium
-	$(PY) scripts/bench.py
+	$(PY) -m devkit.bench
 
 clean:
 	rm -rf site build $(VENV) node_modules

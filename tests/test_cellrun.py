@@ -277,7 +277,36 @@ def test_stop_ends_a_run_that_waits(body, error):
     )
     assert time.perf_counter() - start < 5
     assert report["exception"]["type"] == error
+    # Stopped as Ctrl+C stops it: no traceback through asyncio's own frames, the page says "stopped".
+    assert report["stopped"] and report["exit_code"] == 130
+    assert "Traceback" not in report["stderr"] and error not in report["stderr"]
     runs.stop()  # between runs: nothing to stop, nothing breaks
+
+
+def test_an_interrupt_stops_a_cpu_loop_and_is_answered():
+    """The page's SIGINT (a cross-origin isolated page, or a worker without JSPI) as CPython takes it."""
+    import json
+    import os
+    import signal
+    import threading
+
+    from cellrun.browser import Runs
+
+    answered = []
+    pause, wake = event_pause()
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    report = json.loads(
+        Runs().run(
+            "print('spinning')\nwhile True:\n    pass\n",
+            "spin.py",
+            pause=pause,
+            wake=wake,
+            answer=lambda: answered.append(True),
+        )
+    )
+    assert answered == [True]
+    assert report["stopped"] and report["stdout"] == "spinning\n" and report["stderr"] == ""
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_a_real_time_run_prints_what_a_virtual_run_prints():

@@ -1,14 +1,22 @@
 // The worker client: one module worker per page session (kept across instant
 // navigation), created on the first sign of intent; matches runs to replies and
-// stops a run by cancelling its tasks, then interrupting, then replacing the worker.
+// stops a run as Ctrl+C would (its tasks cancelled, or KeyboardInterrupt), replacing the
+// worker only when it cannot take the Stop.
+//
+// How long a Stop takes depends on the program, not on the engine's speed: the worker says
+// when it took a Stop ("stopping"), and from then on the run is left to end (cancellation
+// may print, or take a while on a slow engine). A worker that says nothing is replaced:
+// with JSPI, Python takes messages at least every worker.js BREATHE_MS even in a CPU loop, so
+// silence means a long call into C; without JSPI (and without an interrupt buffer) Python
+// takes no message until the run ends, so Stop replaces the worker at once.
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
-const CANCEL_GRACE_MS = 400; // async code stops at once when its tasks are cancelled
-const INTERRUPT_GRACE_MS = 1500; // a CPU loop sees the interrupt at its next bytecode
+const ANSWER_MS = 2000; // a worker that can take a Stop says so well within this, even on a busy machine
 const LOAD_SILENCE_MS = 60_000; // no news while loading for this long: say so, never hang
 
 let worker = null;
 let ready = null; // Promise<{version, jspi}>
+let jspi = false; // the worker's Python can pause, so it takes messages during a run
 let progress = () => {};
 let interrupt = null;
 let nextId = 1;
@@ -58,6 +66,7 @@ function spawn() {
         progress(data);
       } else if (data.type === "ready") {
         clearTimeout(silence);
+        jspi = Boolean(data.jspi);
         resolve(data);
       } else if (data.type === "failed") {
         clearTimeout(silence);
@@ -66,6 +75,8 @@ function spawn() {
         runs.get(data.id)?.onOutput(data.chunks);
       } else if (data.type === "trace") {
         runs.get(data.id)?.onTrace(JSON.parse(data.batch));
+      } else if (data.type === "stopping") {
+        clearTimeout(runs.get(data.id)?.unanswered);
       } else if (data.type === "done") {
         const run = runs.get(data.id);
         runs.delete(data.id);
@@ -114,22 +125,31 @@ export async function run(
   return { id, done };
 }
 
-/** Stop a run: cancel its tasks; if it goes on, interrupt it; if it still goes on, replace the worker. */
+/**
+ * Stop a run as Ctrl+C would; each call is another Ctrl+C (a program may catch one). A worker
+ * that does not answer is interrupted (cross-origin isolated pages), then replaced.
+ */
 export function stop(id) {
   const run = runs.get(id);
-  if (!run || run.stopping) return;
+  if (!run) return;
   run.stopping = true;
   const alive = () => runs.has(id);
-  worker.postMessage({ type: "stop", id });
-  setTimeout(() => {
+  if (!jspi && !interrupt) {
+    discard("restarted");
+    return;
+  }
+  clearTimeout(run.unanswered);
+  if (jspi) worker.postMessage({ type: "stop", id });
+  else interrupt[0] = 2; // SIGINT: KeyboardInterrupt at the next bytecode, answered from there
+  run.unanswered = setTimeout(() => {
     if (!alive()) return;
-    if (interrupt) {
-      interrupt[0] = 2; // SIGINT: KeyboardInterrupt at the next bytecode
-      setTimeout(() => alive() && discard("restarted"), INTERRUPT_GRACE_MS);
+    if (jspi && interrupt) {
+      interrupt[0] = 2;
+      run.unanswered = setTimeout(() => alive() && discard("restarted"), ANSWER_MS);
     } else {
       discard("restarted");
     }
-  }, CANCEL_GRACE_MS);
+  }, ANSWER_MS);
 }
 
 export function activeRuns() {

@@ -5,7 +5,7 @@
 //
 // Messages in:  {type:"init", interrupt} {type:"run", id, code, filename, virtual, seed, lang, uid} {type:"stop", id}
 // Messages out: {type:"progress", step, of, what, bytes, total} {type:"ready", version, jspi, restored}
-//               {type:"failed", message}
+//               {type:"failed", message} {type:"stopping", id} (a Stop was taken: the run ends soon)
 //               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
 //               {type:"done", id, outcome (with timeline_html), dropped}
 
@@ -27,15 +27,42 @@ const sleeper = self.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(
 let current = null; // the running run's Output
 let wakePause = null; // ends the pause in progress (JSPI)
 
+// With JSPI, Python that computes for BREATHE_MS without pausing is made to pause for 0 s
+// (cellrun.browser.BREATHE), so a Stop gets in and ends a CPU loop as Ctrl+C would: no worker
+// is terminated mid-run (Firefox 153 reports "uncaught exception: undefined" for a worker
+// terminated inside a JSPI call), and Python is not restarted. CPython reads the interrupt
+// buffer every 50 checks of its eval breaker; a getter costs next to nothing there.
+const BREATHE_MS = 100;
+let busySince = 0; // when Python last resumed its run (JSPI); 0 while it pauses or between runs
+let breatheSignal = 0;
+
+function interruptBuffer(shared) {
+  return {
+    get 0() {
+      if (shared?.[0]) return shared[0]; // SIGINT from the page (cross-origin isolated)
+      if (busySince && performance.now() - busySince >= BREATHE_MS) {
+        busySince = 0; // once, until the pause it asks for resumes
+        return breatheSignal;
+      }
+      return 0;
+    },
+    set 0(value) {
+      if (shared) shared[0] = value;
+    },
+  };
+}
+
 function pause(seconds) {
   current?.flush();
   const ms = seconds == null ? Infinity : seconds * 1000;
   if (jspi) {
+    busySince = 0;
     return new Promise((resolve) => {
       const timer = ms === Infinity ? 0 : setTimeout(() => wake(), ms);
       wakePause = () => {
         clearTimeout(timer);
         wakePause = null;
+        busySince = performance.now();
         resolve();
       };
     });
@@ -65,6 +92,7 @@ class Output {
     this.lines = 0;
     this.dropped = { bytes: 0, lines: 0 };
     this.last = 0; // the first write goes out at once
+    this.opening = 16; // the first line's writes go out one by one: print() writes a line in pieces
     this.timer = 0;
   }
 
@@ -79,9 +107,13 @@ class Output {
     const tail = this.chunks[this.chunks.length - 1];
     if (tail && tail[0] === stream) tail[1] += text;
     else this.chunks.push([stream, text]);
-    // A CPU-bound run never yields to timers: flush from here when it is time.
-    if (performance.now() - this.last >= FLUSH_MS) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    // Later writes are batched; a CPU-bound run never yields to timers: flush from here when it is time.
+    if (this.opening > 0) this.opening = text.includes("\n") ? 0 : this.opening - 1;
+    else if (performance.now() - this.last < FLUSH_MS) {
+      if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+      return;
+    }
+    this.flush();
   }
 
   flush() {
@@ -95,7 +127,11 @@ class Output {
 }
 
 function trace(id) {
+  // Python called from JavaScript cannot pause (JSPI suspends no JavaScript frame): no breath here.
+  const busy = busySince;
+  busySince = 0;
   const batch = runs.take_events();
+  busySince = busy;
   if (batch) post({ type: "trace", id, batch });
 }
 
@@ -173,7 +209,11 @@ function reachable(name) {
 // started (before cellrun: its package state is JavaScript-side), in Cache Storage under
 // the pinned version. Restoring it skips Python's own start-up, most of a load's time once
 // the runtime files come from the HTTP cache. Without Cache Storage, Python starts as usual.
-const SNAPSHOT_CACHE = `cells-snapshot-${PYODIDE_VERSION}`;
+// Its cache is the service worker's runtime cache (frontend/offline/sw.js): named after the
+// site's path (this file is <site>/assets/cells/worker.js) and the pinned version only, so a
+// deploy keeps it and another site on this origin never touches it.
+const SITE_PATH = new URL("../../", import.meta.url).pathname;
+const SNAPSHOT_CACHE = `${SITE_PATH}#pyodide-${PYODIDE_VERSION}`;
 const SNAPSHOT_URL = `${INDEX_URL}python.snapshot`; // a key only, never fetched
 
 const keeps = typeof caches === "object"; // Cache Storage: secure contexts only
@@ -199,7 +239,11 @@ async function startPython(start, snapshot) {
       pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
       return { pyodide, made: null };
     }
-    await caches.delete(SNAPSHOT_CACHE).catch(() => {}); // unusable: start afresh, make a new one
+    // unusable: start afresh, make a new one (the runtime files beside it stay)
+    await caches
+      .open(SNAPSHOT_CACHE)
+      .then((cache) => cache.delete(SNAPSHOT_URL))
+      .catch(() => {});
   }
   const pyodide = await start({ _makeSnapshot: keeps });
   return { pyodide, made: keeps ? pyodide.makeMemorySnapshot() : null };
@@ -208,7 +252,8 @@ async function startPython(start, snapshot) {
 async function keepSnapshot(bytes) {
   try {
     for (const name of await caches.keys()) {
-      if (name.startsWith("cells-snapshot-") && name !== SNAPSHOT_CACHE) await caches.delete(name);
+      const older = name.startsWith(`${SITE_PATH}#pyodide-`) && name !== SNAPSHOT_CACHE;
+      if (older) await caches.delete(name);
     }
     await (await caches.open(SNAPSHOT_CACHE)).put(SNAPSHOT_URL, new Response(bytes));
   } catch {
@@ -247,11 +292,10 @@ async function load(message) {
     });
     if (problems.length) throw new Error(problems.join("; "));
     performance.mark("load:cellrun");
-    if (message.interrupt) {
-      interrupt = message.interrupt;
-      pyodide.setInterruptBuffer(interrupt);
-    }
     runs = pyodide.runPython("from cellrun.browser import Runs\nRuns()");
+    interrupt = message.interrupt;
+    breatheSignal = runs.breathe_signal;
+    if (interrupt || jspi) pyodide.setInterruptBuffer(interruptBuffer(interrupt));
     performance.mark("load:ready");
     report();
     post({ type: "ready", version: pyodide.version, jspi, restored });
@@ -266,14 +310,29 @@ async function run({ id, code, filename, virtual, seed, lang, uid }) {
   current = output;
   const sink = (stream, text) => output.write(stream, text);
   // JavaScript null is not Python None in Pyodide (undefined is).
-  const args = [code, filename, virtual, seed ?? undefined, sink, pause, wake, jspi, lang, uid];
+  const answer = () => post({ type: "stopping", id });
+  const args = [
+    code,
+    filename,
+    virtual,
+    seed ?? undefined,
+    sink,
+    pause,
+    wake,
+    jspi,
+    lang,
+    uid,
+    answer,
+  ];
   // Runs only while Python awaits; a run that never awaits sends its events with its output.
   const ticker = setInterval(() => trace(id), TRACE_MS);
   let report;
   try {
+    if (jspi) busySince = performance.now();
     report = jspi ? await runs.run.callPromising(...args) : runs.run(...args);
   } catch (error) {
     // Not the snippet's exception (cellrun reports those): the runtime itself failed.
+    busySince = 0;
     clearInterval(ticker);
     output.flush();
     current = null;
@@ -286,6 +345,7 @@ async function run({ id, code, filename, virtual, seed, lang, uid }) {
     });
     return;
   }
+  busySince = 0;
   clearInterval(ticker);
   output.flush();
   current = null;
@@ -295,5 +355,9 @@ async function run({ id, code, filename, virtual, seed, lang, uid }) {
 self.onmessage = ({ data }) => {
   if (data.type === "init") queue = load(data);
   else if (data.type === "run") queue = queue.then(() => run(data));
-  else if (data.type === "stop" && runs) runs.stop();
+  else if (data.type === "stop") {
+    runs?.stop();
+    // Taken: the client now waits for the run to end instead of replacing this worker.
+    post({ type: "stopping", id: data.id });
+  }
 };

@@ -6,6 +6,8 @@ Pyodide's WebLoop, which only hosts the worker). This module adds:
 - the worker's pause as the loop's wait: with JSPI a promise Python suspends on
   (``run_sync``), so the worker keeps receiving messages; without, a blocking wait;
 - :meth:`Runs.stop`: each loop cancels its tasks, a ``time.sleep`` raises ``KeyboardInterrupt``;
+  with JSPI a long computation lets the Stop in too (:data:`BREATHE`), so no run needs the
+  worker replaced; a stopped run reports ``stopped``, not the traceback of its cancellation;
 - ``input()`` fails with a message that says why (a cell has no keyboard input);
 - the timeline's events for the page as they happen, and the finished drawing.
 
@@ -18,6 +20,7 @@ import asyncio
 import builtins
 import contextlib
 import json
+import signal
 import time
 import warnings
 
@@ -29,6 +32,12 @@ INPUT_MESSAGE = (
     "input() cannot read anything here: a cell in the browser has no keyboard input. "
     "Edit the code to set the value instead."
 )
+
+
+# The signal the worker's interrupt buffer raises once Python has computed for a while without
+# pausing (with JSPI only): its handler pauses for 0 s, so the worker takes its messages (a Stop)
+# and the run goes on, or ends as Ctrl+C ends it. Python runs a handler between two bytecodes.
+BREATHE = getattr(signal, "SIGUSR1", 10)  # Pyodide's (Linux's) number; Windows has none
 
 
 def _no_input(prompt=""):
@@ -67,28 +76,43 @@ def host_waiter(pause, wake=None, jspi=False) -> PausingWaiter:
 class Runs:
     """One worker's runs, one at a time."""
 
+    breathe_signal = int(BREATHE)  # read by the worker (a plain number in JavaScript)
+
     def __init__(self) -> None:
-        self._waiter = None
+        self._stopper = None
         self._events: list = []  # timeline events not yet taken by the page
         self._virtual = False
         self._started = 0.0
 
     def stop(self) -> None:
         """Stop the current run (a no-op between runs)."""
-        if self._waiter is not None:
-            self._waiter.stop()
+        if self._stopper is not None:
+            self._stopper.stop()
 
     @contextlib.contextmanager
-    def _around(self, virtual: bool, waiter):
+    def _around(self, virtual: bool, stopper, jspi: bool, answer):
         self._events, self._virtual, self._started = [], virtual, time.monotonic()
-        self._waiter = None if virtual else waiter
+        self._stopper = stopper
         real_input = builtins.input
         builtins.input = _no_input
+
+        def interrupted(signum, frame):
+            # The page's SIGINT (cross-origin isolated): a Stop the worker could not take as a message.
+            stopper.stopped = True
+            answer()
+            raise KeyboardInterrupt
+
+        handlers = {signal.SIGINT: interrupted}
+        if jspi:
+            handlers[BREATHE] = lambda signum, frame: stopper.breathe()
+        saved = {number: signal.signal(number, handler) for number, handler in handlers.items()}
         try:
             yield
         finally:
+            for number, handler in saved.items():
+                signal.signal(number, handler)
             builtins.input = real_input
-            self._waiter = None
+            self._stopper = None
 
     def _record(self, event: dict) -> None:
         self._events.append(event)
@@ -113,22 +137,26 @@ class Runs:
         jspi=False,
         lang="en",
         uid="tl",
+        answer=None,
     ) -> str:
         """Run to the end; cellrun's Outcome as JSON, with the finished timeline drawn by :mod:`cellrun.svg`.
 
         Real time waits with the host's ``pause`` (see :func:`host_waiter`). Traced: events
         wait in a list for :meth:`take_events`; the report's drawing is the static fallback's.
+        ``answer()`` tells the host that Python took an interrupt as the reader's Stop.
         """
-        waiter = None if virtual else host_waiter(pause, wake, jspi)
-        with self._around(virtual, waiter):
+        # Real time waits with it; on the virtual clock it only takes a Stop.
+        stopper = host_waiter(pause, wake, jspi)
+        with self._around(virtual, stopper, jspi, answer or (lambda: None)):
             outcome = run_source(
                 source,
                 filename,
                 virtual=virtual,
                 seed=seed,
                 sink=sink,
-                waiter=waiter,
+                waiter=None if virtual else stopper,
                 trace=self._record,
+                stopped=lambda: stopper.stopped,
             )
         report = outcome.as_dict()
         report["timeline_html"] = render_html(outcome.timeline, lang, uid, table=False)

@@ -245,12 +245,22 @@ class PausingWaiter:
         self._pause = pause
         self._wake = wake
         self._stop = False
+        # A Stop came during this run: its CancelledError or KeyboardInterrupt is no bug.
+        self.stopped = False
         self._paused_at = time.monotonic()
 
     def stop(self) -> None:
         """Stop the run once, as Ctrl+C would: the loop that waits cancels its tasks, or ``time.sleep`` raises."""
         self._stop = True
+        self.stopped = True
         self._wake()
+
+    def breathe(self) -> None:
+        """Let the host deliver a Stop during a long computation (a pause of 0 s); raise if one came."""
+        self._pause(0.0)
+        self._paused_at = time.monotonic()
+        if self.take_stop():
+            raise KeyboardInterrupt
 
     def take_stop(self) -> bool:
         """True once after :meth:`stop`: whoever sees it first acts on it."""

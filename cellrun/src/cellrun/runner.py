@@ -6,6 +6,7 @@ worker (Pyodide), so all three see the same behaviour.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import io
@@ -39,6 +40,7 @@ class Outcome:
         platform.python_version()
     )  # the exact release, e.g. "3.13.0" ("3.14.2" in Pyodide 314)
     timeline: dict | None = None  # see cellrun.timeline; None unless traced
+    stopped: bool = False  # ended by the host's Stop (cellrun.loop.PausingWaiter.stop)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -70,6 +72,7 @@ def run_source(
     sink: Sink | None = None,
     trace: bool | Callable[[dict], None] = False,
     waiter=None,
+    stopped: Callable[[], bool] | None = None,
 ) -> Outcome:
     """Execute ``source`` as ``__main__`` in a fresh namespace, streaming output to ``sink``.
 
@@ -79,10 +82,13 @@ def run_source(
     :class:`cellrun.loop.PausingWaiter` from a host that pauses; a ThreadWaiter by
     default). ``seed`` seeds ``random`` so that random sleeps repeat. ``trace`` (True,
     or a callback that receives each event as it happens) records ``Outcome.timeline``.
+    ``stopped`` says whether the host stopped the run (by default: ``waiter.stopped``); then
+    its ``CancelledError`` or ``KeyboardInterrupt`` ends it as ``Outcome.stopped``, untraced.
     """
     clock = Clock() if virtual else None
     waiter = ClockWaiter(clock) if clock else (waiter or ThreadWaiter())
-    with _session(source, filename, waiter, seed, sink, trace) as session:
+    stopped = stopped or (lambda: getattr(waiter, "stopped", False))
+    with _session(source, filename, waiter, seed, sink, trace, stopped) as session:
         try:
             exec(compile(source, filename, "exec"), session.namespace)
         except BaseException as error:  # noqa: BLE001 - reported, as the interpreter would
@@ -93,10 +99,11 @@ def run_source(
 
 
 class _Session:
-    def __init__(self, outcome: Outcome, namespace: dict, filename: str) -> None:
+    def __init__(self, outcome: Outcome, namespace: dict, filename: str, stopped) -> None:
         self.outcome = outcome
         self.namespace = namespace
         self._filename = filename
+        self._stopped = stopped
 
     def fail(self, error: BaseException) -> None:
         if isinstance(error, SystemExit):
@@ -104,11 +111,17 @@ class _Session:
             return
         self.outcome.exit_code = 1
         self.outcome.exception = {"type": type(error).__name__, "message": str(error)}
+        if self._stopped() and isinstance(error, (KeyboardInterrupt, asyncio.CancelledError)):
+            # The reader's Stop, not the program's bug: its traceback would only show asyncio's
+            # frames. The page says "stopped"; a terminal's Ctrl+C exits with 130.
+            self.outcome.stopped = True
+            self.outcome.exit_code = 130
+            return
         sys.stderr.write(_format_traceback(error, self._filename))
 
 
 @contextlib.contextmanager
-def _session(source, filename, waiter, seed, sink, trace):
+def _session(source, filename, waiter, seed, sink, trace, stopped):
     """Everything around executing the code: streams, warnings, loops, seed, timeline."""
     sink = sink or (lambda stream, text: None)
     out: list = []
@@ -126,7 +139,7 @@ def _session(source, filename, waiter, seed, sink, trace):
     # Tracebacks quote the snippet's lines even where the file is not on disk (the browser).
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace = {"__name__": "__main__", "__file__": filename, "__builtins__": __builtins__}
-    session = _Session(outcome, namespace, filename)
+    session = _Session(outcome, namespace, filename, stopped)
     saved = sys.stdout, sys.stderr, warnings.showwarning
     sys.stdout = _Stream("stdout", sink, out)
     sys.stderr = _Stream("stderr", sink, err)
