@@ -24,8 +24,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-# The Python half of the cells, as the pure-Python wheel Pyodide loads (rebuilt when stale).
-wheel: $(VENV)/.installed
+# The Python half of the cells: the wheel Pyodide loads, with .pyc compiled by the pinned
+# Pyodide in Node (rebuilt when stale).
+wheel: $(VENV)/.installed node_modules/.installed
 	@$(PY) -m devkit.wheel >/dev/null
 
 # The browser tests launch $$CHROMIUM (Debian's chromium by default). apt-get runs only when

@@ -1,43 +1,11 @@
 """The alternatives page: TaskGroup, as_completed, asyncio.timeout and wait_for.
 
-Every `<span data-claim="SNIPPET OUTCOME RANGE">` on docs/alternatives.md and its
-twin is checked on every interpreter in its RANGE (tests/test_version_matrix.py
-checks the same claims against data/version_matrix.json); the other tests pin
-what the page says each snippet shows, on every interpreter (virtual clock).
+The page's version claims are checked by tests/test_claims.py; these tests pin what the
+page says each snippet shows, on every interpreter (virtual clock).
 """
 
-from pathlib import Path
-
 import pytest
-from claims import assert_claims_hold, claims, claims_by_snippet
 from runs import clean, missing_attribute
-
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "docs" / "alternatives.md", ROOT / "docs" / "alternatives.zh.md"]
-
-
-# ----------------------------------------------------------------------- claims
-
-
-def test_the_twins_make_the_same_claims():
-    english, chinese = (claims(page) for page in PAGES)
-    assert english and english == chinese
-
-
-def test_every_snippet_of_the_page_has_a_claim_for_every_interpreter():
-    by_snippet = claims_by_snippet(PAGES[0])
-    shown = sorted(
-        p.relative_to(ROOT / "snippets").as_posix()
-        for p in (ROOT / "snippets" / "alternatives").glob("*.py")
-    )
-    assert sorted(by_snippet) == shown
-
-
-def test_every_claim_holds(python):
-    assert_claims_hold(PAGES[0], python)
-
-
-# -------------------------------------------------------------------- TaskGroup
 
 
 def test_taskgroup_cancels_the_siblings_and_raises_an_exception_group(python):

@@ -1,18 +1,13 @@
 """The legacy page: the source's three examples on every Python, and their rewrites.
 
-Every `<span data-claim="SNIPPET OUTCOME RANGE">` on docs/legacy.md and its twin
-is checked on every interpreter in its RANGE; the tests after that pin the details
-the prose quotes (messages, lines, outputs).
+The page's version claims are checked by tests/test_claims.py; these tests pin the
+details the prose quotes (messages, lines, outputs).
 """
 
 import ast
-from pathlib import Path
 
 import pytest
-from claims import assert_claims_hold, claims, claims_by_snippet
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "docs" / "legacy.md", ROOT / "docs" / "legacy.zh.md"]
 NO_CURRENT_LOOP = {
     "type": "RuntimeError",
     "message": "There is no current event loop in thread 'MainThread'.",
@@ -22,22 +17,6 @@ GROUPS = [
     [f"group 2.{i}" for i in range(1, 4)],
     [f"group 3.{i}" for i in range(1, 10)],
 ]
-
-
-# ----------------------------------------------------------------------- claims
-
-
-def test_the_twins_make_the_same_claims():
-    english, chinese = (claims(page) for page in PAGES)
-    assert english and english == chinese
-
-
-def test_each_snippet_with_claims_is_covered_on_every_interpreter():
-    claims_by_snippet(PAGES[0])
-
-
-def test_every_claim_holds(python):
-    assert_claims_hold(PAGES[0], python)
 
 
 # ------------------------------------------------------------- gather groups

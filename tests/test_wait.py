@@ -1,16 +1,11 @@
-"""The wait page: every claim it makes, asserted on every interpreter (virtual clock)."""
+"""The wait page: what each example shows, on every interpreter (virtual clock); its version
+claims are checked by tests/test_claims.py."""
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
-from claims import claims, covers, outcome
 from runs import clean
-
-PAGES = [
-    Path(__file__).resolve().parent.parent / "docs" / name for name in ("wait.md", "wait.zh.md")
-]
 
 SEEDS = [0, 1, 2]
 NOTHING_LEFT_AFTER_STEP_2 = 223  # every sleep ends within the two-second step
@@ -125,18 +120,3 @@ def test_three_steps(python, seed):
     # Every result exactly once, and the whole run as long as the slowest task.
     assert sorted(r for step in results for r in step) == list(range(1, 11))
     assert out.virtual_time == pytest.approx(times[-1], abs=0.051)
-
-
-# ------------------------------------------------------------- version claims
-
-
-def test_the_twins_make_the_same_claims():
-    english, chinese = (claims(page) for page in PAGES)
-    assert english and english == chinese
-
-
-def test_each_claim_holds_and_exactly_one_covers_each_interpreter(python):
-    matching = [claim for claim in claims(PAGES[0]) if covers(claim[2], python.version)]
-    assert len(matching) == 1, matching
-    [(snippet, expected, _)] = matching
-    assert outcome(python.run(snippet)) == expected

@@ -11,7 +11,10 @@ import { OutputView } from "./output.js";
 import { LiveTimeline } from "./timeline.js";
 
 const INPUT_MESSAGE = "input() cannot read anything here";
+// A warm run's toolbar and status change with its first output, or after this long.
+const HOLD_MS = 100;
 let active = null; // the cell running now: {cell, id, done}
+let answered = false; // the worker has said it is ready (a warm run needs no load)
 let runs = 0; // numbers each run's drawing, whose ids must be unique in the page
 const opened = new Map(); // cell id -> what wire() returned, for links into this page
 
@@ -153,15 +156,33 @@ function wire(cell) {
     ui.note.textContent = words.kept;
   }
 
-  const setState = (state) => {
-    cell.dataset.state = state;
-    const running = state === "loading" || state === "running";
+  // While held, state and status are kept but not shown: on a warm click, the frame that
+  // repainted the toolbar and status held back the worker's first output message (measured:
+  // the line came ~16 ms after the worker sent it, under load), so what the click changes on
+  // screen goes in with the first output, in one frame. data-state is never held.
+  let held = false;
+  let holdTimer = 0;
+  let status = "";
+  const paint = () => {
+    const running = cell.dataset.state === "loading" || cell.dataset.state === "running";
     ui.stop.setAttribute("aria-disabled", String(!running));
     ui.run.setAttribute("aria-disabled", String(running));
     if (!running) ui.progress.hidden = true;
+    if (ui.status.textContent !== status) ui.status.textContent = status;
+  };
+  const release = () => {
+    if (!held) return;
+    held = false;
+    clearTimeout(holdTimer);
+    paint();
+  };
+  const setState = (state) => {
+    cell.dataset.state = state;
+    if (!held) paint();
   };
   const say = (text) => {
-    ui.status.textContent = text;
+    status = text;
+    if (!held) ui.status.textContent = text;
   };
   const showProgress = (step) => {
     if (cell.dataset.state !== "loading") return;
@@ -193,9 +214,16 @@ function wire(cell) {
     }
     performance.clearMarks("cells:run");
     performance.mark("cells:run");
-    ui.retry.hidden = true;
+    if (answered && !active) {
+      held = true;
+      holdTimer = setTimeout(release, HOLD_MS);
+    }
+    if (!ui.retry.hidden) ui.retry.hidden = true;
     view.restart();
-    view.onFirstText = () => performance.measure("cells:click-to-first-output", "cells:run");
+    view.onFirstText = () => {
+      performance.measure("cells:click-to-first-output", "cells:run");
+      release();
+    };
     if (active) {
       client.stop(active.id);
       await active.done.catch(() => {});
@@ -207,11 +235,14 @@ function wire(cell) {
       if (!client.isWarm() || cell.dataset.state !== "running") setState("loading");
       say(words.loading);
       info = await client.warm(showProgress);
+      answered = true;
       if (info.restored && !info.announced) {
         info.announced = true; // once per worker: its first run says where Python came from
         ui.note.textContent = words.restored;
       }
     } catch (error) {
+      answered = false;
+      release();
       view.clear();
       setState("error");
       say(format(words.loadFailed, { reason: error.message }));
@@ -264,7 +295,9 @@ function wire(cell) {
   }
 
   function finish(result, t, info, virtual) {
+    release();
     const { outcome, stopped, restarted, failure } = result;
+    if (restarted) answered = false; // a new worker loads first
     const notes = [];
     if (stopped) {
       setState("stopped");

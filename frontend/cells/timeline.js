@@ -9,7 +9,9 @@
 // and a curtain in the page's colour hides the future: a frame moves the curtain alone, on
 // its own compositor layer, so the drawing is not even repainted (a moving clip or bar
 // widths repaint every bar: tens of ms per frame for 1,000 bars, measured in Chromium). Past MAX_ROWS tasks the rows
-// shrink and lose their labels. When the run ends, the drawing settles where cellrun/svg.py
+// shrink and lose their labels, and the bars are drawn as one path per outcome: a frame then
+// restyles, lays out and paints four elements instead of adding a hundred and more <rect>s to
+// a thousand (the batching page's frames took 100-500 ms of rendering under load, measured). When the run ends, the drawing settles where cellrun/svg.py
 // draws the same run (lanes, scale, axis, markers, height), then that drawing takes over,
 // a slice a frame, so neither step holds the page (226 ms for 1,000 tasks in one go).
 
@@ -72,7 +74,9 @@ export class LiveTimeline {
     };
     words = this.words;
     this.virtual = virtual;
-    this.tasks = []; // by id: {id, name, label, coro, start, end, outcome, detail, bar, and (few tasks) row, text, tip}
+    this.tasks = []; // by id: {id, name, label, coro, start, end, outcome, detail, and (few tasks) bar, row, text, tip}
+    this.paths = new Map(); // outcome -> <path>: every bar while the tasks are too many for rows
+    this.repath = false; // a bar changed since the paths were drawn
     this.markers = [];
     this.pending = [];
     this.latest = 0; // the latest instant an event carried
@@ -158,6 +162,8 @@ export class LiveTimeline {
         return;
       }
       this.markers = timeline.markers;
+      for (const path of this.paths.values()) path.remove();
+      this.paths.clear();
       this.layout();
       this.curtain.hidden = true;
       this.title.textContent = format(this.words.liveTitle, {
@@ -189,6 +195,7 @@ export class LiveTimeline {
     });
     const { row, from } = final.where[data.id];
     const minimum = ((final.compact ? 1 : 2) * this.span) / PLOT; // px, as the static bars
+    task.bar ??= this.newBar(task);
     const bar = task.bar;
     bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
     bar.dataset.outcome = task.outcome;
@@ -268,6 +275,7 @@ export class LiveTimeline {
     }
     if (wasCompact !== this.compact) for (const task of this.tasks) this.shape(task);
     else for (let id = tasks; id < this.tasks.length; id++) this.shape(this.tasks[id]);
+    if (this.repath) this.drawPaths();
     if (relayout) this.layout();
     this.curtain.style.transform = `translateX(${((this.x(now) / WIDTH) * 100).toFixed(3)}%)`;
     if (tasks !== this.tasks.length || this.finished) {
@@ -307,10 +315,14 @@ export class LiveTimeline {
         outcome: event.outcome,
       });
       task.detail = detail(event);
-      task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
-      task.bar.dataset.outcome = task.outcome;
-      task.bar.dataset.task = task.name;
-      task.bar.setAttribute("width", Math.max(task.end - task.start, 0));
+      if (task.bar) {
+        task.bar.setAttribute("class", `tl-bar tl-${task.outcome}`);
+        task.bar.dataset.outcome = task.outcome;
+        task.bar.dataset.task = task.name;
+        task.bar.setAttribute("width", Math.max(task.end - task.start, 0));
+      } else {
+        this.repath = true;
+      }
       if (task.text) task.text.textContent = short(task.label);
       this.describe(task);
     } else if (event.event === "marker") {
@@ -327,27 +339,35 @@ export class LiveTimeline {
   }
 
   addRow(task) {
-    task.bar = svg("rect", {
-      class: "tl-bar tl-pending",
-      "data-task": task.name,
-      "data-outcome": "pending",
-      x: task.start,
-      width: FOREVER,
-      "vector-effect": "non-scaling-stroke",
-    });
-    this.scaled.append(task.bar);
+    if (this.compact) this.repath = true;
+    else task.bar = this.newBar(task);
   }
 
-  /** One task as a labelled, focusable row (up to MAX_ROWS), or as a thin bar. */
+  newBar(task) {
+    const bar = svg("rect", {
+      class: `tl-bar tl-${task.outcome}`,
+      "data-task": task.name,
+      "data-outcome": task.outcome,
+      x: task.start,
+      width: task.end === null ? FOREVER : Math.max(task.end - task.start, 0),
+      "vector-effect": "non-scaling-stroke",
+    });
+    this.scaled.append(bar);
+    return bar;
+  }
+
+  /** One task as a labelled, focusable row (up to MAX_ROWS), or a thin bar in the paths. */
   shape(task) {
-    const compact = this.compact;
-    task.bar.setAttribute("y", compact ? task.id + 0.1 : task.id + (1 - BAR / ROW) / 2);
-    task.bar.setAttribute("height", compact ? 0.8 : BAR / ROW);
-    if (compact) {
+    if (this.compact) {
+      task.bar?.remove();
+      task.bar = null;
       task.row?.remove();
       task.row = task.text = task.tip = null;
+      this.repath = true;
       return;
     }
+    task.bar.setAttribute("y", task.id + (1 - BAR / ROW) / 2);
+    task.bar.setAttribute("height", BAR / ROW);
     // The row's label, tip and focus target, unscaled, over the bar. The tip is a <text> shown
     // by CSS on hover and focus, not a <title> in the bar: with one, each change to the bar
     // costs a style recalculation hundreds of times slower (measured in Chromium).
@@ -372,6 +392,32 @@ export class LiveTimeline {
     );
     this.labels.append(task.row);
     this.describe(task);
+  }
+
+  /** Every task's bar, a thin one per row, in one path per outcome (in the plot's units). */
+  drawPaths() {
+    this.repath = false;
+    const parts = new Map();
+    for (const task of this.tasks) {
+      if (!task) continue;
+      const width = task.end === null ? FOREVER : Math.max(task.end - task.start, 0);
+      const bar = `M${task.start} ${task.id + 0.1}h${width}v0.8h${-width}z`;
+      if (parts.has(task.outcome)) parts.get(task.outcome).push(bar);
+      else parts.set(task.outcome, [bar]);
+    }
+    for (const [outcome, path] of this.paths) if (!parts.has(outcome)) path.remove();
+    for (const [outcome, bars] of parts) {
+      let path = this.paths.get(outcome);
+      if (!path?.isConnected) {
+        path = svg("path", {
+          class: `tl-bar tl-${outcome}`,
+          "vector-effect": "non-scaling-stroke",
+        });
+        this.paths.set(outcome, path);
+        this.scaled.append(path);
+      }
+      path.setAttribute("d", bars.join(""));
+    }
   }
 
   describe(task) {

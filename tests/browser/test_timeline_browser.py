@@ -187,3 +187,45 @@ def test_the_live_drawing_ends_with_the_static_drawings_geometry(
     expect(finished.locator("rect[data-task]")).to_have_count(bars)
     _same(live, finished.evaluate(GEOMETRY))
     page.close()
+
+
+# Every frame of the live drawing until it settles: how many per-task <rect>s and bar paths it
+# holds, and at the settled event the same counts.
+WATCH_LIVE = """(cell) => new Promise((resolve) => {
+  const box = cell.querySelector("details.cell-timeline");
+  const frames = [];
+  const count = () => {
+    const live = box.querySelector("svg[data-timeline][data-live]");
+    return live && [live.querySelectorAll("rect[data-task]").length,
+                    live.querySelectorAll("path.tl-bar").length];
+  };
+  let settled = false;
+  const watch = () => {
+    if (settled) return;
+    const seen = count();
+    if (seen) frames.push(seen);
+    requestAnimationFrame(watch);
+  };
+  box.addEventListener("timeline-settled", () => {
+    settled = true;
+    resolve({ frames, settled: count() });
+  }, { once: true });
+  cell.querySelector(".cell-run").click();
+  requestAnimationFrame(watch);
+})"""
+
+
+def test_a_thousand_live_tasks_are_a_few_paths_until_the_drawing_settles(warm_context, served):
+    """Past cellrun.svg's MAX_ROWS tasks the live bars are one path per outcome (a frame
+    restyles four elements, not a thousand); settled, every task has its own bar again."""
+    page, cell = open_cell(warm_context, served, "batching/", "batching/semaphore_pool.py")
+    cell.locator(".cell-clock").check()
+    seen = page.evaluate(WATCH_LIVE, cell.element_handle())
+    expect(cell).to_have_attribute("data-state", "done", timeout=LOAD)
+    # Settling puts a <rect> per task back, a slice a frame, before the paths go.
+    live = [(rects, paths) for rects, paths in seen["frames"] if paths]
+    assert live, "the live drawing never drew its many tasks as paths"
+    assert any(rects == 0 for rects, _ in live), live
+    assert max(paths for _, paths in live) <= 4  # pending, done, failed, cancelled
+    assert seen["settled"] == [1001, 0]
+    page.close()
