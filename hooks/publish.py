@@ -239,7 +239,13 @@ def notices_table(language: str, page_url: str) -> str:
         ]
         rows.append("<tr>%s</tr>" % "".join("<td>%s</td>" % x for x in cells))
     head = "".join("<th>%s</th>" % html.escape(label) for label in labels[:5])
-    return '<table class="notices"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>' % (
+    # In Material's scrolling wrapper, as Markdown tables get it: the table may be wider
+    # than a phone's screen, the page may not.
+    return (
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        '<table class="notices"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>'
+        "</div></div>"
+    ) % (
         head,
         "".join(rows),
     )
