@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -88,6 +89,16 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A page that gives up on a request (a stopped worker, a navigation) closes the
+        # connection mid-file: normal for a browser, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """``with SiteServer(site) as base:`` serves ``site`` at ``base`` = http://127.0.0.1:PORT/sub/.
 
@@ -107,8 +118,7 @@ class SiteServer:
         mounts: dict | None = None,
         count: bool = False,
     ) -> None:
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.root, self._server.prefix, self._server.isolated = root, prefix, isolated
         self._server.encodings = encodings
         self._server.headers = headers or {}
