@@ -215,13 +215,12 @@ def test_the_committed_timelines_are_fresh():
 CPYTHONS = [v for v, i in interpreters().items() if not v.startswith("pyodide")]
 
 
-@pytest.mark.parametrize("version", CPYTHONS)
-def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
+def traced_on(version: str, source: str, path) -> dict:
+    """The timeline of ``source`` (written to ``path``) traced by cellrun on one CPython."""
     interpreter = interpreters()[version]
     if interpreter is None:
         pytest.skip("Python %s is not installed on this machine" % version)
-    path = tmp_path / "known.py"
-    path.write_text(KNOWN, encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
     done = subprocess.run(
         [interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
         capture_output=True,
@@ -229,7 +228,12 @@ def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
         timeout=60,
         env={"PYTHONPATH": str(ROOT / "cellrun" / "src")},
     )
-    timeline = json.loads(done.stdout)["timeline"]
+    return json.loads(done.stdout)["timeline"]
+
+
+@pytest.mark.parametrize("version", CPYTHONS)
+def test_every_cpython_draws_the_same_known_timeline(version, tmp_path):
+    timeline = traced_on(version, KNOWN, tmp_path / "known.py")
     expected = run_source(KNOWN, virtual=True, trace=True).timeline
     assert bars(timeline) == bars(expected)
     assert [(m["kind"], m["at"]) for m in timeline["markers"]] == [
@@ -327,19 +331,7 @@ def test_rows_are_labelled_by_their_call_or_by_the_name_the_program_set():
 
 @pytest.mark.parametrize("version", CPYTHONS)
 def test_every_cpython_labels_the_rows_alike(version, tmp_path):
-    interpreter = interpreters()[version]
-    if interpreter is None:
-        pytest.skip("Python %s is not installed on this machine" % version)
-    path = tmp_path / "labels.py"
-    path.write_text(LABELS, encoding="utf-8")
-    done = subprocess.run(
-        [interpreter.executable, "-m", "cellrun", "--json", "--virtual", "--trace", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={"PYTHONPATH": str(ROOT / "cellrun" / "src")},
-    )
-    assert labels(json.loads(done.stdout)["timeline"]) == EXPECTED_LABELS
+    assert labels(traced_on(version, LABELS, tmp_path / "labels.py")) == EXPECTED_LABELS
 
 
 def test_a_task_nobody_refers_to_still_gets_its_end():
