@@ -22,12 +22,11 @@ from mkdocs.exceptions import PluginError
 from shared import RUNTIME_DIR, pinned_pyodide
 
 from cellrun.svg import CSS, browser_values
-from devkit.wheel import WheelError, cellrun_wheel
+from devkit.pinned import NODE_MODULES
+from devkit.wheel import CELLRUN, WheelError, cellrun_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
 FRONTEND = ROOT / "frontend" / "cells"
-NODE_MODULES = ROOT / "node_modules"
-CELLRUN = ROOT / "cellrun"
 BUNDLE_DIR = "assets/cells"
 TIMELINE_CSS = "timeline.css"  # cellrun.svg's CSS, linked by mkdocs.yml's extra_css
 
