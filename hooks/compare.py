@@ -207,8 +207,7 @@ def _spans_path(spans, x, top: float, height: float) -> str:
 
 
 def render_svg(name: str, found: list, lang: str) -> str:
-    words = LABELS[lang]
-    uid = "cmp-%s" % name
+    """The drawing: legend, a shared time axis, then one panel per run, top to bottom."""
     longest = max(run["timeline"]["total"] for _, _, run in found)
     marks = ticks(longest)
     end = marks[-1]
@@ -220,17 +219,37 @@ def render_svg(name: str, found: list, lang: str) -> str:
 
     panel_heights = [HEADING + LANE * len(run["timeline"]["lanes"]) for _, _, run in found]
     bottom = LEGEND + sum(panel_heights) + GAP * (len(found) - 1)
-    height = round(bottom + AXIS)
+    out = _svg_head(name, found, lang, round(bottom + AXIS))
+    out += _legend(lang)
+    out += _axis(marks, x, bottom, lang)
+    top = LEGEND
+    for (snippet, labels, run), panel_height in zip(found, panel_heights):
+        out += _panel(snippet, labels[lang], run["timeline"], x, top, lang)
+        top += panel_height + GAP
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _svg_head(name: str, found: list, lang: str, height: int) -> list:
+    """The <svg> tag with its <title> and <desc>: what a screen reader says of the figure."""
+    words = LABELS[lang]
+    uid = "cmp-%s" % name
     names = SEPARATOR[lang].join(labels[lang] for _, labels, _ in found)
     summaries = SPACE[lang].join(
         _summary(labels[lang], run["timeline"], lang) for _, labels, run in found
     )
-    out = [
+    return [
         '<svg xmlns="http://www.w3.org/2000/svg" class="cmp-svg" data-compare="%s" viewBox="0 0 %d %d" '
         'width="100%%" role="img" aria-labelledby="%s-title" aria-describedby="%s-desc" lang="%s">'
         % (name, WIDTH, height, uid, uid, lang),
         '<title id="%s-title">%s</title>' % (uid, _esc(words["title"].format(names=names))),
         '<desc id="%s-desc">%s</desc>' % (uid, _esc(words["desc"].format(summaries=summaries))),
+    ]
+
+
+def _legend(lang: str) -> list:
+    words = LABELS[lang]
+    return [
         '<g class="cmp-legend">',
         '<rect class="cmp-busy" x="%d" y="6" width="14" height="10"/>' % LEFT,
         '<text x="%d" y="15">%s</text>' % (LEFT + 18, _esc(words["running"])),
@@ -239,8 +258,12 @@ def render_svg(name: str, found: list, lang: str) -> str:
         '<line class="cmp-end" x1="%d" y1="4" x2="%d" y2="18"/>' % (LEFT + 260, LEFT + 260),
         '<text x="%d" y="15">%s</text>' % (LEFT + 266, _esc(words["end"])),
         "</g>",
-        '<g class="cmp-axis">',
     ]
+
+
+def _axis(marks: list, x, bottom: float, lang: str) -> list:
+    """A gridline through every panel at each tick, its label under the last panel."""
+    out = ['<g class="cmp-axis">']
     for tick in marks:
         out.append(
             '<line x1="%s" y1="%d" x2="%s" y2="%s"/>'
@@ -251,30 +274,29 @@ def render_svg(name: str, found: list, lang: str) -> str:
             % (x(tick), round(bottom + 17, 1), _esc(_tick_text(tick, lang)))
         )
     out.append("</g>")
-    top = LEGEND
-    for (snippet, labels, run), panel_height in zip(found, panel_heights):
-        timeline = run["timeline"]
-        numbers = figures(timeline)
-        lanes_top = top + HEADING
-        lanes_bottom = round(lanes_top + LANE * numbers["lanes"], 2)
-        running, idle = [], []
-        for row, (lane, spans) in enumerate(zip(timeline["lanes"], busy(timeline))):
-            running += [(begin, finish, row * LANE) for begin, finish in spans]
-            idle += [(begin, finish, row * LANE) for begin, finish in lane["idle"]]
-        out += [
-            '<g class="cmp-panel" data-snippet="%s" data-total="%s" data-idle="%s" data-lanes="%d">'
-            % (_esc(snippet), numbers["total"], numbers["idle"], numbers["lanes"]),
-            '<text class="cmp-heading" x="%d" y="%s">%s</text>'
-            % (LEFT, round(top + HEADING - 5, 1), _esc(_heading(labels[lang], timeline, lang))),
-            '<path class="cmp-busy" d="%s"/>' % _spans_path(running, x, lanes_top, BAR),
-            '<path class="cmp-idle" d="%s"/>' % _spans_path(idle, x, lanes_top, BAR),
-            '<line class="cmp-end" x1="%s" y1="%s" x2="%s" y2="%s"/>'
-            % (x(numbers["total"]), lanes_top - 3, x(numbers["total"]), round(lanes_bottom + 3, 1)),
-            "</g>",
-        ]
-        top += panel_height + GAP
-    out.append("</svg>")
-    return "\n".join(out)
+    return out
+
+
+def _panel(snippet: str, label: str, timeline: dict, x, top: float, lang: str) -> list:
+    """One run's panel at ``top``: its heading, its lanes' busy and idle spans, its end."""
+    numbers = figures(timeline)
+    lanes_top = top + HEADING
+    lanes_bottom = round(lanes_top + LANE * numbers["lanes"], 2)
+    running, idle = [], []
+    for row, (lane, spans) in enumerate(zip(timeline["lanes"], busy(timeline))):
+        running += [(begin, finish, row * LANE) for begin, finish in spans]
+        idle += [(begin, finish, row * LANE) for begin, finish in lane["idle"]]
+    return [
+        '<g class="cmp-panel" data-snippet="%s" data-total="%s" data-idle="%s" data-lanes="%d">'
+        % (_esc(snippet), numbers["total"], numbers["idle"], numbers["lanes"]),
+        '<text class="cmp-heading" x="%d" y="%s">%s</text>'
+        % (LEFT, round(top + HEADING - 5, 1), _esc(_heading(label, timeline, lang))),
+        '<path class="cmp-busy" d="%s"/>' % _spans_path(running, x, lanes_top, BAR),
+        '<path class="cmp-idle" d="%s"/>' % _spans_path(idle, x, lanes_top, BAR),
+        '<line class="cmp-end" x1="%s" y1="%s" x2="%s" y2="%s"/>'
+        % (x(numbers["total"]), lanes_top - 3, x(numbers["total"]), round(lanes_bottom + 3, 1)),
+        "</g>",
+    ]
 
 
 def _summary(label: str, timeline: dict, lang: str) -> str:

@@ -387,8 +387,26 @@ class Tracer:
         """
         markers = [dict(m) for m in self._markers]
         markers += self._as_completed_markers()
-        ids = range(len(self._starts))
-        ends = list(map(self._ends.get, ids))
+        ends = list(map(self._ends.get, range(len(self._starts))))
+        rounded, last = self._instants(markers)
+        outcomes = self._settle(ends, last)
+        starts = list(map(rounded, self._starts))
+        ends = list(map(rounded, ends))
+        waits, begins = self._semaphore_waits(starts)
+        lane_of, lanes = _lanes(self._parents, begins, ends)
+        markers.sort(key=lambda m: m["at"])
+        return {
+            "version": FORMAT_VERSION,
+            "clock": "virtual" if self.virtual else "real",
+            "total": rounded(last),
+            "tasks": self._task_rows(starts, ends, outcomes, waits, lane_of),
+            "markers": markers,
+            "lanes": lanes,
+            "idle_total": _round(sum(lane["idle_total"] for lane in lanes)),
+        }
+
+    def _instants(self, markers: list) -> tuple:
+        """(a function that rounds any instant an event carried, the last of them)."""
         # Every instant an event carried: starts, ends, markers, stops (the clock never goes back).
         times = self._starts + list(self._ends.values())
         times += [m["at"] for m in markers]
@@ -397,18 +415,17 @@ class Tracer:
         # round() once per distinct instant (all floats, so no 1 == 1.0 mix-up)
         distinct = list(set(times))
         rounded = dict(zip(distinct, map(round, distinct, itertools.repeat(6)))).__getitem__
-        last = max(times)
-        total = rounded(last)
+        return rounded, max(times)
 
-        outcomes = self._settle(ends, last)
+    def _task_rows(
+        self, starts: list, ends: list, outcomes: list, waits: list, lane_of: list
+    ) -> list:
+        """One dict per task, in id order, from the columns timeline() has rounded and settled."""
+        ids = range(len(starts))
         names, labels = _names_and_labels(
             list(map(self._end_names.get, ids, self._names)), self._calls
         )
-        starts = list(map(rounded, self._starts))
-        ends = list(map(rounded, ends))
-        waits, begins = self._semaphore_waits(starts)
-        lane_of, lanes = _lanes(self._parents, begins, ends)
-        tasks = [
+        return [
             {
                 "id": task_id,
                 "name": name,
@@ -438,16 +455,6 @@ class Tracer:
                 lane_of,
             )
         ]
-        markers.sort(key=lambda m: m["at"])
-        return {
-            "version": FORMAT_VERSION,
-            "clock": "virtual" if self.virtual else "real",
-            "total": total,
-            "tasks": tasks,
-            "markers": markers,
-            "lanes": lanes,
-            "idle_total": _round(sum(lane["idle_total"] for lane in lanes)),
-        }
 
     def _settle(self, ends: list, last: float) -> list:
         """Each task's outcome; a task that never finished ends (in ``ends``) when its loop

@@ -67,12 +67,14 @@ def byte_rows(raw) -> list:
 
 
 def speed_rows(raw) -> list:
-    base, ready = stats(raw["baseline"]), stats([r["line"] for r in raw["ready"]])
     cold = stats(_col(raw, "cold_line"))
-    warm = stats([ms for r in raw["session"] for ms in r["warm_line"]])
-    second, moved = stats(_col(raw, "second_visit_ms")), stats(_col(raw, "page_change_ms"))
+    return _first_run_rows(raw, cold) + _later_run_rows(raw, cold)
+
+
+def _first_run_rows(raw, cold) -> list:
+    """The first Run of a visit: against the bare baseline, cold, plain, after a hover."""
+    base, ready = stats(raw["baseline"]), stats([r["line"] for r in raw["ready"]])
     head = stats([-x["phases"]["load:start"] for x in raw["intent"]])
-    stop = stats([s["ms"] for s in raw["stop"]])
     return [
         (
             "Baseline: bare page, Pyodide in a module worker, clicked when ready, to its printed line",
@@ -111,6 +113,15 @@ def speed_rows(raw) -> list:
             "head start ≥ 80% of the hover",
             ok(head["median"] >= 0.8 * HOVER_MS),
         ),
+    ]
+
+
+def _later_run_rows(raw, cold) -> list:
+    """Runs once Pyodide is loaded or cached: warm, after a page change, a second visit, Stop."""
+    warm = stats([ms for r in raw["session"] for ms in r["warm_line"]])
+    second, moved = stats(_col(raw, "second_visit_ms")), stats(_col(raw, "page_change_ms"))
+    stop = stats([s["ms"] for s in raw["stop"]])
+    return [
         (
             "Warm click to the first program line (3 per repetition)",
             fmt_ms(warm),
@@ -242,9 +253,20 @@ def phases(rows) -> str:
 
 def write(out: Path, run: dict, method: str) -> str:
     """BENCHMARKS.md for `run`; the Notes section of the old file is kept."""
-    raw, m = run["raw"], run["machine"]
-    worst = max((d for got in run["sweep"].values() for d in got["tasks"]), default=0)
-    head = [
+    table = _goals_table(run)
+    sweep = ["", "## Longest main-thread task per scenario", "", *sweep_table(run["sweep"])]
+    text = "\n".join(_header(run) + table + sweep + _how_measured(run["raw"], method))
+    old = out.read_text("utf-8") if out.is_file() else ""
+    if "\n## Notes" in old:
+        text += "\n## Notes" + old.split("\n## Notes", 1)[1]
+    out.write_text(text, "utf-8")
+    return "\n".join(table + sweep)
+
+
+def _header(run: dict) -> list:
+    """The title, then when, where and with what the run was made."""
+    m = run["machine"]
+    return [
         "# Benchmarks",
         "",
         "Written by `make bench` (devkit.bench); every figure comes from the same run. The Notes section at the end is written by hand and kept.",
@@ -255,7 +277,7 @@ def write(out: Path, run: dict, method: str) -> str:
         % (
             run["chromium"],
             run["pyodide"],
-            len(raw["session"]),
+            len(run["raw"]["session"]),
             run["elapsed"],
             run["build_seconds"],
         ),
@@ -263,7 +285,12 @@ def write(out: Path, run: dict, method: str) -> str:
         % (run["load"][0], run["load"][1], m["cores"]),
         "",
     ]
-    table = ["| Measure | Result | Budget | |", "|---|---|---|---|"]
+
+
+def _goals_table(run: dict) -> list:
+    """The Markdown table of every measure against its budget; a sub-row's indent becomes ↳."""
+    raw = run["raw"]
+    worst = max((d for got in run["sweep"].values() for d in got["tasks"]), default=0)
     rows = byte_rows(raw) + speed_rows(raw) + task_rows(raw)
     rows.append(
         (
@@ -281,13 +308,16 @@ def write(out: Path, run: dict, method: str) -> str:
             "",
         )
     )
-    table += [
+    return ["| Measure | Result | Budget | |", "|---|---|---|---|"] + [
         "| %s | %s | %s | %s |" % (a.replace("  ", "↳ ", 1) if a.startswith("  ") else a, b, c, d)
         for a, b, c, d in rows
     ]
-    sweep = ["", "## Longest main-thread task per scenario", "", *sweep_table(run["sweep"])]
+
+
+def _how_measured(raw: dict, method: str) -> list:
+    """The method, with the files and first outputs the first repetition saw."""
     first = raw["session"][0]
-    how = [
+    return [
         "",
         "## How it is measured",
         "",
@@ -298,9 +328,3 @@ def write(out: Path, run: dict, method: str) -> str:
         % (first["cold_text"], FIRST_PAGE, first["page_change_snippet"], first["page_change_text"]),
         "",
     ]
-    text = "\n".join(head + table + sweep + how)
-    old = out.read_text("utf-8") if out.is_file() else ""
-    if "\n## Notes" in old:
-        text += "\n## Notes" + old.split("\n## Notes", 1)[1]
-    out.write_text(text, "utf-8")
-    return "\n".join(table + sweep)
