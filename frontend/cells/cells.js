@@ -4,15 +4,14 @@
 // Edits are kept for the tab's session and travel in share links (keep.js).
 
 import * as client from "./client.js";
+import { Drawing } from "./drawing.js";
 import { createEditor } from "./editor.js";
 import { forget, keep, kept, shareLink, sharedInFragment } from "./keep.js";
 import { format, labels, language, shortcuts } from "./labels.js";
 import { OutputView } from "./output.js";
-import { LiveTimeline } from "./timeline.js";
+import { StatusLine } from "./status.js";
 
 const INPUT_MESSAGE = "input() cannot read anything here";
-// A warm run's toolbar and status change with its first output, or after this long.
-const HOLD_MS = 100;
 let active = null; // the cell running now: {cell, id, done}
 let answered = false; // the worker has said it is ready (a warm run needs no load)
 let runs = 0; // numbers each run's drawing, whose ids must be unique in the page
@@ -105,124 +104,129 @@ function build(cell, words, keys) {
 function wire(cell) {
   cell.dataset.wired = "";
   cell.tabIndex = -1; // a permalink focuses the cell itself
-  const words = labels();
-  const keys = shortcuts();
-  const snippet = cell.dataset.snippet;
-  const fallback = cell.querySelector(".highlight, pre");
-  const original = fallback?.querySelector("code")?.textContent ?? fallback?.textContent ?? "";
-  const ui = build(cell, words, keys);
-  (fallback ?? cell.firstChild).after(
-    ui.mount,
-    ui.toolbar,
-    ui.status,
-    ui.progress,
-    ui.note,
-    ui.output,
-  );
-  ui.clock.addEventListener("change", () => {
-    if (ui.clock.checked) cell.dataset.clock = "virtual";
-    else delete cell.dataset.clock;
-  });
+  const c = new Cell(cell);
+  wireRun(c);
+  c.ui.reset.addEventListener("click", () => c.reset());
+  wirePlayground(c);
+  return { cell, receive: (code) => c.receive(code) };
+}
 
-  const view = new OutputView(ui.output, {});
-  // The reference run's timeline shows until a run of the reader's replaces it; its output
-  // (open for readers without JavaScript) folds away beside the live output.
-  const timelineBox = cell.querySelector("details.cell-timeline");
-  const referenceFigure = timelineBox?.querySelector(".tl-figure");
-  const referenceSummary = timelineBox?.querySelector("summary")?.textContent;
-  const referenceOutput = cell.querySelector("details.cell-reference");
-  if (referenceOutput) referenceOutput.open = false;
-  let timeline = null; // the latest run's {live drawing, events waiting for it}
-  const edited = () => {
-    const text = editor.text;
-    if (text === original) {
+/** Run, Retry and Stop, and Ctrl/Cmd+Enter; pointing at Run (or focusing it) starts Python. */
+function wireRun(c) {
+  const { cell, ui } = c;
+  const intent = () => {
+    if (typeof WebAssembly === "object") client.warm().catch(() => {});
+  };
+  ui.run.addEventListener("pointerenter", intent, { once: true });
+  ui.run.addEventListener("focus", intent, { once: true });
+  ui.run.addEventListener("click", () => c.start());
+  ui.retry.addEventListener("click", () => c.start());
+  ui.stop.addEventListener("click", () => {
+    if (active?.cell === cell) client.stop(active.id);
+  });
+  // Ctrl/Cmd+Enter from anywhere in the cell (the editor handles its own).
+  cell.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
+      event.preventDefault();
+      c.start();
+    }
+  });
+}
+
+/** Copy, Download and Share: the editor's text, whatever state the run is in. */
+function wirePlayground(c) {
+  const { cell, ui, words, editor } = c;
+  const clipboard = async (text, done) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      ui.note.textContent = done;
+    } catch {
+      ui.note.textContent = words.clipboardFailed;
+    }
+  };
+  ui.copy.addEventListener("click", () => clipboard(editor.text, words.copied));
+  ui.download.addEventListener("click", () => {
+    const url = URL.createObjectURL(new Blob([editor.text], { type: "text/x-python" }));
+    const save = element("a", "", { href: url, download: c.snippet.split("/").pop() });
+    save.hidden = true;
+    document.body.append(save);
+    save.click();
+    save.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  });
+  ui.share.addEventListener("click", async () => {
+    const url = await shareLink(cell.id, editor.text);
+    await clipboard(url, format(words.shared, { url }));
+  });
+}
+
+/** One cell's parts (controls, editor, output, status, drawing) and what it does with them. */
+class Cell {
+  constructor(cell) {
+    const words = labels();
+    const keys = shortcuts();
+    const snippet = cell.dataset.snippet;
+    const fallback = cell.querySelector(".highlight, pre");
+    const original = fallback?.querySelector("code")?.textContent ?? fallback?.textContent ?? "";
+    const ui = build(cell, words, keys);
+    Object.assign(this, { cell, words, snippet, original, ui });
+    (fallback ?? cell.firstChild).after(
+      ui.mount,
+      ui.toolbar,
+      ui.status,
+      ui.progress,
+      ui.note,
+      ui.output,
+    );
+    ui.clock.addEventListener("change", () => {
+      if (ui.clock.checked) cell.dataset.clock = "virtual";
+      else delete cell.dataset.clock;
+    });
+    this.status = new StatusLine(cell, ui, words);
+    this.view = new OutputView(ui.output, {});
+    this.drawing = new Drawing(cell, words.timeline);
+    // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
+    this.editor = createEditor(fallback, ui.mount, {
+      label: format(words.editor, keys),
+      onRun: () => this.start(),
+      onChange: () => this.edited(),
+    });
+    const restore = kept(snippet);
+    if (restore !== null && restore !== original) {
+      this.editor.text = restore;
+      this.edited();
+      ui.note.textContent = words.kept;
+    }
+  }
+
+  edited() {
+    const { cell, snippet } = this;
+    const text = this.editor.text;
+    if (text === this.original) {
       delete cell.dataset.edited;
       forget(snippet);
     } else {
       cell.dataset.edited = "";
       keep(snippet, text);
     }
-  };
-  // The highlighted code is the editor; CodeMirror takes its place once the reader edits.
-  const editor = createEditor(fallback, ui.mount, {
-    label: format(words.editor, keys),
-    onRun: () => start(),
-    onChange: edited,
-  });
-  const restore = kept(snippet);
-  if (restore !== null && restore !== original) {
-    editor.text = restore;
-    edited();
-    ui.note.textContent = words.kept;
   }
 
-  // While held, state and status are kept but not shown: on a warm click, the frame that
-  // repainted the toolbar and status held back the worker's first output message (measured:
-  // the line came ~16 ms after the worker sent it, under load), so what the click changes on
-  // screen goes in with the first output, in one frame. data-state is never held.
-  let held = false;
-  let holdTimer = 0;
-  let status = "";
-  const paint = () => {
-    const running = cell.dataset.state === "loading" || cell.dataset.state === "running";
-    ui.stop.setAttribute("aria-disabled", String(!running));
-    ui.run.setAttribute("aria-disabled", String(running));
-    if (!running) ui.progress.hidden = true;
-    if (ui.status.textContent !== status) ui.status.textContent = status;
-  };
-  const release = () => {
-    if (!held) return;
-    held = false;
-    clearTimeout(holdTimer);
-    paint();
-  };
-  const setState = (state) => {
-    cell.dataset.state = state;
-    if (!held) paint();
-  };
-  const say = (text) => {
-    status = text;
-    if (!held) ui.status.textContent = text;
-  };
-  const showProgress = (step) => {
-    if (cell.dataset.state !== "loading") return;
-    const mb = (bytes) => (bytes / 1e6).toFixed(1);
-    if (step.total) {
-      Object.assign(ui.progress, {
-        hidden: false,
-        max: step.total,
-        value: Math.min(step.bytes, step.total),
-      });
-      ui.progress.setAttribute(
-        "aria-valuetext",
-        format(words.progress, { done: mb(step.bytes), total: mb(step.total) }),
-      );
-    }
-    say(
-      step.total && step.bytes < step.total
-        ? format(words.progress, { done: mb(step.bytes), total: mb(step.total) })
-        : (words.step[step.what] ?? words.loading),
-    );
-  };
-
-  async function start() {
-    if (cell.dataset.state === "loading" || cell.dataset.state === "running") return;
+  async start() {
+    const { cell, status, view, words } = this;
+    if (status.busy) return;
     if (typeof WebAssembly !== "object") {
-      setState("error");
-      say(words.noWasm);
+      status.setState("error");
+      status.say(words.noWasm);
       return;
     }
     performance.clearMarks("cells:run");
     performance.mark("cells:run");
-    if (answered && !active) {
-      held = true;
-      holdTimer = setTimeout(release, HOLD_MS);
-    }
-    if (!ui.retry.hidden) ui.retry.hidden = true;
+    if (answered && !active) status.hold();
+    if (!this.ui.retry.hidden) this.ui.retry.hidden = true;
     view.restart();
     view.onFirstText = () => {
       performance.measure("cells:click-to-first-output", "cells:run");
-      release();
+      status.release();
     };
     if (active) {
       client.stop(active.id);
@@ -230,87 +234,82 @@ function wire(cell) {
     }
     const virtual = cell.dataset.clock === "virtual";
     const seed = cell.dataset.seed ? Number(cell.dataset.seed) : null;
-    let info;
+    const info = await this.load();
+    if (!info) return;
+    status.setState("running");
+    status.say(words.running);
+    const began = performance.now();
+    const result = await this.execute(virtual, seed);
+    this.finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
+  }
+
+  /** Python, loaded if it is not yet: the worker's info, or null (and an error shown) if it failed. */
+  async load() {
+    const { cell, status, words } = this;
     try {
-      if (!client.isWarm() || cell.dataset.state !== "running") setState("loading");
-      say(words.loading);
-      info = await client.warm(showProgress);
+      if (!client.isWarm() || cell.dataset.state !== "running") status.setState("loading");
+      status.say(words.loading);
+      const info = await client.warm((step) => status.progress(step));
       answered = true;
       if (info.restored && !info.announced) {
         info.announced = true; // once per worker: its first run says where Python came from
-        ui.note.textContent = words.restored;
+        this.ui.note.textContent = words.restored;
       }
+      return info;
     } catch (error) {
       answered = false;
-      release();
-      view.clear();
-      setState("error");
-      say(format(words.loadFailed, { reason: error.message }));
-      ui.retry.hidden = false;
-      return;
+      status.release();
+      this.view.clear();
+      status.setState("error");
+      status.say(format(words.loadFailed, { reason: error.message }));
+      this.ui.retry.hidden = false;
+      return null;
     }
-    setState("running");
-    say(words.running);
-    const began = performance.now();
+  }
+
+  /** The editor's code run in the worker, its output and timeline shown as they come. */
+  async execute(virtual, seed) {
+    const { cell, view } = this;
     const uid = `tl-run-${++runs}`;
-    // The live drawing starts two frames after the first events, so the frame that shows the
-    // first output does not also build it (a warm re-run's first output came later: measured).
-    const run = { live: null, batches: [] };
-    timeline = run;
-    const draw = () => {
-      if (timeline !== run || run.live || !timelineBox) return;
-      run.live = new LiveTimeline(timelineBox, {
-        words: words.timeline,
-        lang: language(),
-        virtual,
-      });
-      for (const batch of run.batches.splice(0)) run.live.add(batch);
-    };
+    const drawing = this.drawing.begin(virtual);
     const { id, done } = await client.run(
       {
-        code: editor.text,
-        filename: snippet.split("/").pop(),
+        code: this.editor.text,
+        filename: this.snippet.split("/").pop(),
         virtual,
         seed,
         lang: language(),
         uid,
       },
       (chunks) => view.append(chunks),
-      (batch) => {
-        if (run.live) run.live.add(batch);
-        else if (run.batches.push(batch) === 1)
-          requestAnimationFrame(() => requestAnimationFrame(draw));
-      },
+      drawing.add,
     );
     active = { cell, id, done };
     const result = await done;
     if (active?.id === id) active = null;
     view.render();
-    if (timeline === run) {
-      draw();
-      const { timeline_html: html, timeline_table: table, timeline: final } = result.outcome ?? {};
-      run.live?.finish(html, table, final);
-    }
-    finish(result, ((performance.now() - began) / 1000).toFixed(1), info, virtual);
+    drawing.end(result.outcome);
+    return result;
   }
 
-  function finish(result, t, info, virtual) {
-    release();
+  finish(result, t, info, virtual) {
+    const { status, words, view } = this;
+    status.release();
     const { outcome, stopped, restarted, failure } = result;
     if (restarted) answered = false; // a new worker loads first
     const notes = [];
     if (stopped) {
-      setState("stopped");
+      status.setState("stopped");
       notes.push(format(restarted ? words.restarted : words.stopped, { t }));
     } else if (!outcome) {
-      setState("error");
+      status.setState("error");
       notes.push(format(words.runFailed, { reason: failure ?? "?" }));
-      ui.retry.hidden = false;
+      this.ui.retry.hidden = false;
     } else if (outcome.exit_code === 0) {
-      setState("done");
+      status.setState("done");
       notes.push(format(words.done, { t }) + (virtual ? words.virtual : ""));
     } else {
-      setState("error");
+      status.setState("error");
       const exc = outcome.exception;
       notes.push(
         exc
@@ -326,79 +325,35 @@ function wire(cell) {
     };
     if (dropped.bytes) notes.push(format(words.dropped, dropped));
     if (info && !info.jspi && !virtual) notes.push(words.noJspi);
-    say(notes.join(" "));
+    status.say(notes.join(" "));
   }
 
-  const intent = () => {
-    if (typeof WebAssembly === "object") client.warm().catch(() => {});
-  };
-  ui.run.addEventListener("pointerenter", intent, { once: true });
-  ui.run.addEventListener("focus", intent, { once: true });
-  ui.run.addEventListener("click", () => start());
-  ui.retry.addEventListener("click", () => start());
-  ui.stop.addEventListener("click", () => {
+  reset() {
+    const { cell, status } = this;
     if (active?.cell === cell) client.stop(active.id);
-  });
-  ui.reset.addEventListener("click", () => {
-    if (active?.cell === cell) client.stop(active.id);
-    editor.text = original;
-    edited();
-    view.clear();
-    if (timeline && referenceFigure) {
-      timeline.live?.halt();
-      timeline = null;
-      timelineBox.querySelector(".tl-figure").replaceWith(referenceFigure);
-      timelineBox.querySelector("summary").textContent = referenceSummary;
-      delete timelineBox.dataset.source;
-    }
-    say("");
-    ui.note.textContent = "";
-    if (cell.dataset.state !== "loading" && cell.dataset.state !== "running") setState("idle");
-    editor.focus();
-  });
-  const clipboard = async (text, done) => {
-    try {
-      await navigator.clipboard.writeText(text);
-      ui.note.textContent = done;
-    } catch {
-      ui.note.textContent = words.clipboardFailed;
-    }
-  };
-  ui.copy.addEventListener("click", () => clipboard(editor.text, words.copied));
-  ui.download.addEventListener("click", () => {
-    const url = URL.createObjectURL(new Blob([editor.text], { type: "text/x-python" }));
-    const save = element("a", "", { href: url, download: snippet.split("/").pop() });
-    save.hidden = true;
-    document.body.append(save);
-    save.click();
-    save.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  });
-  ui.share.addEventListener("click", async () => {
-    const url = await shareLink(cell.id, editor.text);
-    await clipboard(url, format(words.shared, { url }));
-  });
-  // Ctrl/Cmd+Enter from anywhere in the cell (the editor handles its own).
-  cell.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && !event.defaultPrevented) {
-      event.preventDefault();
-      start();
-    }
-  });
+    this.editor.text = this.original;
+    this.edited();
+    this.view.clear();
+    this.drawing.restore();
+    status.say("");
+    this.ui.note.textContent = "";
+    if (!status.busy) status.setState("idle");
+    this.editor.focus();
+  }
 
   /** Code from a share link: shown as an edit, or the original with a message when it does not decode. */
-  const receive = (code) =>
-    code.then(
+  receive(code) {
+    return code.then(
       (text) => {
-        editor.text = text;
-        edited();
-        ui.note.textContent = words.sharedHere;
+        this.editor.text = text;
+        this.edited();
+        this.ui.note.textContent = this.words.sharedHere;
       },
       () => {
-        ui.note.textContent = words.badShare;
+        this.ui.note.textContent = this.words.badShare;
       },
     );
-  return { cell, receive };
+  }
 }
 
 window.addEventListener("hashchange", followFragment);
