@@ -41,7 +41,9 @@ function interruptBuffer(shared) {
     get 0() {
       if (shared?.[0]) return shared[0]; // SIGINT from the page (cross-origin isolated)
       if (busySince && performance.now() - busySince >= BREATHE_MS) {
-        busySince = 0; // once, until the pause it asks for resumes
+        // Again after another BREATHE_MS, should this one find no pause to take (a handler
+        // that runs inside Python called from here skips it: cellrun.browser).
+        busySince = performance.now();
         return breatheSignal;
       }
       return 0;

@@ -104,7 +104,17 @@ class Runs:
 
         handlers = {signal.SIGINT: interrupted}
         if jspi:
-            handlers[BREATHE] = lambda signum, frame: stopper.breathe()
+            from pyodide.ffi import can_run_sync
+
+            def breathe(signum, frame):
+                # A signal raised just before the run suspends is handled in the next Python
+                # the worker calls meanwhile (take_events, for the timeline), where no pause can
+                # be taken (seen under load: "SystemError: Cannot stack switch"). Skip it there:
+                # the worker raises another after the next BREATHE_MS of computing.
+                if can_run_sync():
+                    stopper.breathe()
+
+            handlers[BREATHE] = breathe
         saved = {number: signal.signal(number, handler) for number, handler in handlers.items()}
         try:
             yield
