@@ -71,12 +71,12 @@ lint: setup
 	npx --no-install biome check --error-on-warnings
 	$(VENV)/bin/actionlint
 
-# Lint first; snippet and site tests on both cores; the Chromium tests after them, one at a time
-# (two at a time took 12 min instead of 20, but once starved the 1,000-task real-time run of the
-# fidelity walk past its limit); then Firefox and WebKitGTK, one session each (tests/engines).
+# Lint first; snippet and site tests on both cores (tests/test_fidelity.py's real-time runs in
+# one process, the xdist group, overlapping on four Pyodide hosts); the Chromium tests on both
+# cores; then Firefox and WebKitGTK, one session each (tests/engines).
 test: setup chromium engines lint
-	$(VENV)/bin/pytest -n 2 --ignore=tests/browser --ignore=tests/engines
-	$(VENV)/bin/pytest tests/browser
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --ignore=tests/browser --ignore=tests/engines
+	$(VENV)/bin/pytest -n 2 tests/browser
 	$(VENV)/bin/pytest tests/engines
 
 # A new example's snippet and its (failing) test, then what to do next: NAME=topic/name.

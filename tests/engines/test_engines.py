@@ -4,8 +4,8 @@ Chromium: one browser session per engine (conftest.py), the same checks in each 
 - Every cell of the gather, wait and legacy pages, in both languages, ends as CPython 3.14 (the
   page's Pyodide in Node, as tests/browser/test_fidelity_browser.py) ends it: on the virtual
   clock with seed 0, so the output is exact and a page takes seconds; one cell per page of gather
-  and wait also in real time (Chromium's walk covers every cell in real time), during which the
-  page must keep drawing frames and firing timers.
+  and wait also in real time (as Chromium's walk does; tests/test_fidelity.py proves every
+  snippet in real time in Node), during which the page must keep drawing frames and firing timers.
 - Stop ends an endless async loop and a CPU loop, the run says it was stopped (in the page's
   language) with no traceback, and the next run works; SyntaxError and input() give their
   messages; printed HTML stays text; the keyboard alone edits, runs, stops and resets a cell.
