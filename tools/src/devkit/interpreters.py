@@ -144,9 +144,10 @@ class PyodideInterpreter(Interpreter):
         so they overlap; the helpers all start before any run, so no run waits for a CPU that
         a start-up holds."""
         todo = [key for key in dict.fromkeys(requests) if key not in self._cache]
-        helpers = [PyodideInterpreter(self.package, self.version) for _ in range(hosts)]
-        with ThreadPoolExecutor(len(helpers)) as pool:
-            list(pool.map(PyodideInterpreter.started, helpers))
+        count = min(hosts, len(todo))
+        if not count:
+            return
+        helpers = [PyodideInterpreter(self.package, self.version) for _ in range(count)]
         lock = threading.Lock()
 
         def work(helper):
@@ -158,7 +159,8 @@ class PyodideInterpreter(Interpreter):
                 self._cache[key] = helper.run(*key)
 
         try:
-            with ThreadPoolExecutor(len(helpers)) as pool:
+            with ThreadPoolExecutor(count) as pool:
+                list(pool.map(PyodideInterpreter.started, helpers))
                 list(pool.map(work, helpers))
         finally:
             for helper in helpers:
