@@ -71,11 +71,12 @@ lint: setup
 	npx --no-install biome check --error-on-warnings
 	$(VENV)/bin/actionlint
 
-# Lint first; snippet and site tests on both cores (tests/test_fidelity.py's real-time runs in
-# one process, the xdist group, overlapping on four Pyodide hosts); the Chromium tests on both
-# cores; then Firefox and WebKitGTK, one session each (tests/engines).
+# Lint first; snippet and site tests on both cores, each file in one process (so
+# tests/test_fidelity.py's real-time runs are made once, overlapping on four Pyodide hosts;
+# xdist's loadgroup cannot group under pytest 9.2, which ignores the node ids it rewrites);
+# the Chromium tests on both cores; then Firefox and WebKitGTK, one session each (tests/engines).
 test: setup chromium engines lint
-	$(VENV)/bin/pytest -n 2 --dist loadgroup --ignore=tests/browser --ignore=tests/engines
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=tests/browser --ignore=tests/engines
 	$(VENV)/bin/pytest -n 2 tests/browser
 	$(VENV)/bin/pytest tests/engines
 

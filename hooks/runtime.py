@@ -1,7 +1,8 @@
 """The runtime the cells need, written into ``site/assets/`` after the pages (``on_post_build``):
 
 - the pinned Pyodide (the files its own package.json lists; the version package-lock.json
-  pins, read by devkit.pinned),
+  pins, read by devkit.pinned), its standard library zip replaced by devkit.stdlib's (the
+  same sources, with bytecode for what the worker imports to start),
 - the cellrun wheel (devkit.wheel) registered in the site's copy of pyodide-lock.json
   (``pyodide lockfile add-wheels``),
 - the front-end (frontend/cells/) bundled by esbuild, with the values it shares with Python
@@ -23,6 +24,7 @@ from shared import RUNTIME_DIR, pinned_pyodide
 
 from cellrun.svg import CSS, browser_values
 from devkit.pinned import NODE_MODULES
+from devkit.stdlib import StdlibError, compiled_stdlib
 from devkit.wheel import CELLRUN, WheelError, cellrun_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,12 +46,14 @@ def on_post_build(config):
     site = Path(config.site_dir)
     version = copy_pyodide(site / RUNTIME_DIR)
     try:
-        wheel = cellrun_wheel()
-    except WheelError as error:
+        wheel, stdlib = cellrun_wheel(), compiled_stdlib()
+    except (WheelError, StdlibError) as error:
         raise PluginError("hooks/runtime.py: %s" % error) from error
-    register_wheel(site / RUNTIME_DIR / version, wheel)
+    runtime = site / RUNTIME_DIR / version
+    register_wheel(runtime, wheel)
+    shutil.copy2(stdlib, runtime / stdlib.name)
     bundle_frontend(
-        site / BUNDLE_DIR, version, runtime_sizes(site / RUNTIME_DIR / version, wheel.name)
+        site / BUNDLE_DIR, version, stdlib.name, runtime_sizes(runtime, stdlib.name, wheel.name)
     )
     (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
@@ -63,6 +67,7 @@ def copy_pyodide(target: Path) -> str:
     wanted = [
         name for name in wanted if not name.endswith(".map") or name[: -len(".map")] in wanted
     ]
+    wanted.remove(STOCK_STDLIB)  # the site ships devkit.stdlib's instead
     destination = target / version
     destination.mkdir(parents=True, exist_ok=True)
     for name in wanted:
@@ -95,16 +100,18 @@ def register_wheel(runtime: Path, wheel: Path) -> None:
         )
 
 
-# The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched): its progress bar's total.
-FETCHED_AT_LOAD = ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
+STOCK_STDLIB = "python_stdlib.zip"
+# The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched), with the
+# standard library and the wheel: its progress bar's total.
+FETCHED_AT_LOAD = ("pyodide.asm.wasm", "pyodide-lock.json")
 
 
-def runtime_sizes(runtime: Path, wheel: str) -> dict:
+def runtime_sizes(runtime: Path, stdlib: str, wheel: str) -> dict:
     """{file name: bytes} of what a first load fetches, as the site serves it."""
-    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, wheel)}
+    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, stdlib, wheel)}
 
 
-def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
+def bundle_frontend(target: Path, version: str, stdlib: str, sizes: dict) -> None:
     """esbuild: the page module (editor in its own chunk) and the worker, minified ES modules."""
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     entries = [FRONTEND / "cells.js", FRONTEND / "worker.js"]
@@ -126,6 +133,7 @@ def bundle_frontend(target: Path, version: str, sizes: dict) -> None:
         "--log-level=warning",
     ]
     command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
+    command += ["--define:STDLIB=%s" % json.dumps(stdlib)]
     command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
     command += ["--define:TIMELINE=%s" % json.dumps(browser_values(), sort_keys=True)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)

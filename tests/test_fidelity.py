@@ -5,7 +5,7 @@ tests run them on the virtual clock. Here each snippet runs both ways in Node, o
 as in the page: the same lines (timing aside, as tests/timing.py defines it), the same end,
 the same task outcomes. Real time costs what the snippets sleep, about two and a half minutes
 in all: the runs overlap on REAL_TIME_HOSTS processes, started first, in one test process
-(the xdist group), longest first.
+(`make test` gives each file to one process: --dist loadfile), longest first.
 """
 
 import json
@@ -19,8 +19,6 @@ from devkit.interpreters import interpreters
 PAGE_PYTHON = "pyodide-3.14"
 REAL_TIME_HOSTS = 4
 TIMELINES = ROOT / "data" / "timelines"
-
-pytestmark = pytest.mark.xdist_group("real-time")
 
 
 @pytest.fixture(scope="module")

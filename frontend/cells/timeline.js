@@ -179,7 +179,15 @@ export class LiveTimeline {
   place(data, final) {
     let task = this.tasks[data.id];
     if (!task) {
-      task = { id: data.id, name: data.name, start: data.start };
+      // Whole before its bar is made: a task the live events never told of (a run that ended
+      // before they were drawn) would get a NaN width otherwise.
+      task = {
+        id: data.id,
+        name: data.name,
+        start: data.start,
+        end: data.end,
+        outcome: data.outcome,
+      };
       this.tasks[data.id] = task;
       this.addRow(task);
     }

@@ -9,7 +9,7 @@
 //               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
 //               {type:"done", id, outcome (with timeline_html), dropped}
 
-/* global PYODIDE_VERSION, RUNTIME_SIZES */
+/* global PYODIDE_VERSION, RUNTIME_SIZES, STDLIB */
 const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
 const MAX_BYTES = 200_000; // more than this per run is counted, not sent
 const MAX_LINES = 5_000;
@@ -188,12 +188,7 @@ self.fetch = async (input, init) => {
 };
 
 // loadPyodide() never settles when one of these cannot be fetched: ask first, in parallel.
-const CORE_FILES = [
-  "pyodide.asm.mjs",
-  "pyodide.asm.wasm",
-  "python_stdlib.zip",
-  "pyodide-lock.json",
-];
+const CORE_FILES = ["pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB, "pyodide-lock.json"];
 
 function reachable(name) {
   return fetch(`${INDEX_URL}${name}`, { method: "HEAD" }).then(
@@ -216,7 +211,9 @@ function reachable(name) {
 // deploy keeps it and another site on this origin never touches it.
 const SITE_PATH = new URL("../../", import.meta.url).pathname;
 const SNAPSHOT_CACHE = `${SITE_PATH}#pyodide-${PYODIDE_VERSION}`;
-const SNAPSHOT_URL = `${INDEX_URL}python.snapshot`; // a key only, never fetched
+// A key only, never fetched. Named after the standard library zip (STDLIB, named after its
+// content): a snapshot holds zipimport's table of the zip it was made with.
+const SNAPSHOT_URL = `${INDEX_URL}${STDLIB}.snapshot`;
 
 const keeps = typeof caches === "object"; // Cache Storage: secure contexts only
 
@@ -257,7 +254,11 @@ async function keepSnapshot(bytes) {
       const older = name.startsWith(`${SITE_PATH}#pyodide-`) && name !== SNAPSHOT_CACHE;
       if (older) await caches.delete(name);
     }
-    await (await caches.open(SNAPSHOT_CACHE)).put(SNAPSHOT_URL, new Response(bytes));
+    const cache = await caches.open(SNAPSHOT_CACHE);
+    for (const request of await cache.keys()) {
+      if (request.url.endsWith(".snapshot")) await cache.delete(request); // another zip's
+    }
+    await cache.put(SNAPSHOT_URL, new Response(bytes));
   } catch {
     // full or unavailable storage: the next visit starts Python as usual
   }
@@ -278,6 +279,7 @@ async function load(message) {
       loadPyodide({
         indexURL: INDEX_URL,
         packageBaseUrl: INDEX_URL,
+        stdLibURL: `${INDEX_URL}${STDLIB}`,
         stdout: () => {},
         stderr: () => {},
         // Called once the wasm module is instantiated, before Python starts.

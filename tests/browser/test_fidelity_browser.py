@@ -101,8 +101,20 @@ def walk(cells: Cells, paths: list, real_time) -> tuple:
                 if problem:
                     clock = "virtual clock" if virtual else "real time"
                     log = (cell.get_by_role("log").text_content() or "")[-400:]
-                    failures.append("%s%s (%s): %s\n%s" % (path, snippet, clock, problem, log))
+                    status = cell.get_by_role("status").text_content()
+                    failures.append(
+                        "%s%s (%s): %s\nstatus: %s\n%s"
+                        % (path, snippet, clock, problem, status, log)
+                    )
     return runs, failures
+
+
+def console_errors(page) -> list:
+    """A list that fills with the page's console errors and uncaught exceptions."""
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
 
 
 def language(path: str) -> str:
@@ -120,7 +132,9 @@ def test_every_cell_in_both_languages_prints_what_cpython_314_prints(context, se
         path: next(s for s in served.snippets(path) if len(cpython(s).timeline["tasks"]) <= 100)
         for path in english
     }
-    cells = Cells(context.new_page(), served)
+    page = context.new_page()
+    errors = console_errors(page)
+    cells = Cells(page, served)
     runs, failures = walk(
         cells, english + chinese, lambda path, snippet: light.get(path) == snippet
     )
@@ -131,6 +145,7 @@ def test_every_cell_in_both_languages_prints_what_cpython_314_prints(context, se
         runs,
         interpreters()[PAGE_PYTHON].started().python,
     ) + "\n\n".join(failures)
+    assert errors == [], errors[:5]
 
 
 LEGACY_LOOP_CELLS = [
@@ -156,11 +171,14 @@ def test_without_jspi_every_cell_of_a_page_runs_unmodified_and_prints_what_cpyth
     context, served
 ):
     without_jspi(context)
-    cells = Cells(context.new_page(), served)
+    page = context.new_page()
+    errors = console_errors(page)
+    cells = Cells(page, served)
     runs, failures = walk(cells, ["gather/"], lambda path, snippet: True)
     assert runs == 2 * len(served.snippets("gather/"))
     assert "JSPI" in cells.cell().get_by_role("status").text_content()
     assert not failures, "\n\n".join(failures)
+    assert errors == [], errors[:5]
 
 
 WAITS = {

@@ -598,6 +598,9 @@ def _observe_gather(tracer, patch) -> None:
     """gather(): which tasks a gather in the snippet waits for, and how it ends."""
     tasks_module = asyncio.tasks
     base_gathering = tasks_module._GatheringFuture
+    # The file gather()'s code says it is in: a module imported from a .pyc (the site's
+    # standard library zip, devkit/stdlib.py) has that .pyc as its __file__.
+    tasks_file = tasks_module.gather.__code__.co_filename
     # A class sits in a reference cycle until a full collection: it must not keep the tracer alive.
     tracer_ref = weakref.ref(tracer)
 
@@ -606,7 +609,7 @@ def _observe_gather(tracer, patch) -> None:
             super().__init__(children, loop=loop)
             tracer = tracer_ref()
             caller = sys._getframe(1)  # gather(), or 3.9's _gather() under it
-            while caller is not None and caller.f_code.co_filename == tasks_module.__file__:
+            while caller is not None and caller.f_code.co_filename == tasks_file:
                 caller = caller.f_back
             if (
                 tracer is not None

@@ -22,7 +22,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from devkit import ROOT, SNIPPETS, pythons
-from devkit.pinned import NODE_MODULES, locked, pyodide_packages
+from devkit.pinned import NODE_MODULES, SHIPPED, locked, pyodide_packages
+from devkit.stdlib import compiled_stdlib
 
 HOST = Path(__file__).resolve().parent / "pyodide_host.mjs"
 
@@ -74,9 +75,12 @@ class PyodideInterpreter(Interpreter):
 
     pyodide = True
 
-    def __init__(self, package: str, version: tuple) -> None:
+    def __init__(self, package: str, version: tuple, stock_stdlib: bool = False) -> None:
         super().__init__("pyodide-%d.%d" % version, version)
         self.package = package
+        # The shipped Pyodide starts on the site's standard library zip (devkit.stdlib), the
+        # one the page runs, unless the stock one is asked for.
+        self.stock_stdlib = stock_stdlib or package != SHIPPED
         self._process = None
         self._lock = threading.Lock()
         self.python = None  # the CPython release inside, e.g. "3.14.2", once started
@@ -99,6 +103,7 @@ class PyodideInterpreter(Interpreter):
     def _start(self):
         wheels = sorted((ROOT / "build" / "wheels").glob("cellrun-*.whl"))
         assert wheels, "no cellrun wheel in build/wheels: run `make setup`"
+        stdlib = [] if self.stock_stdlib else [str(compiled_stdlib())]
         self._process = subprocess.Popen(
             [
                 "node",
@@ -106,6 +111,7 @@ class PyodideInterpreter(Interpreter):
                 str(HOST),
                 self.package,
                 str(wheels[-1]),
+                *stdlib,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -147,7 +153,9 @@ class PyodideInterpreter(Interpreter):
         count = min(hosts, len(todo))
         if not count:
             return
-        helpers = [PyodideInterpreter(self.package, self.version) for _ in range(count)]
+        helpers = [
+            PyodideInterpreter(self.package, self.version, self.stock_stdlib) for _ in range(count)
+        ]
         lock = threading.Lock()
 
         def work(helper):

@@ -1,14 +1,19 @@
 // Runs snippets under Pyodide in Node for the tests and the version matrix: loads
-// one pinned Pyodide package (argv: package name, cellrun wheel) once, then answers
+// one pinned Pyodide package (argv: package name, cellrun wheel, optionally the standard
+// library zip to start on instead of the package's own) once, then answers
 // one JSON request per stdin line with one JSON report per stdout line
 // ({file, seed, virtual, trace} -> cellrun's Outcome). Real-time runs wait as the page's
 // worker does: a promise Python suspends on (JSPI), never Pyodide's WebLoop.
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 
-const [pkg, wheel] = process.argv.slice(2);
+const [pkg, wheel, stdlib] = process.argv.slice(2);
 const { loadPyodide } = await import(pkg);
-const pyodide = await loadPyodide({ stdout: () => {}, stderr: () => {} });
+const pyodide = await loadPyodide({
+  stdout: () => {},
+  stderr: () => {},
+  ...(stdlib && { stdLibURL: stdlib }),
+});
 await pyodide.loadPackage(wheel, { messageCallback: () => {} });
 
 let wake = null;
