@@ -133,13 +133,14 @@ def wait_for_caches(page, names, ms=60_000):
 
 
 def test_a_cell_runs_offline_after_a_redeploy(context, tmp_path):
+    # Both builds without SITE_URL (no instant navigation, which this does not need): the
+    # first is the one the other tests share, so only the second is built here.
     server = SiteServer(None, prefix="/sub/")
-    first, second = tmp_path / "first", tmp_path / "second"
-    devkit.site.build(first, server.base)
+    first, second = devkit.site.shared(None)[0], tmp_path / "second"
     project = project_copy(tmp_path / "project")
     news = "Redeployed: this paragraph is new in the second build."
     add_paragraph(project, "wait", news)
-    devkit.site.build(second, server.base, project=project)
+    devkit.site.build(second, project=project)
     old, new = sw_site_key(first), sw_site_key(second)
     assert old != new
     runtime = "/sub/#pyodide-%s" % locked()

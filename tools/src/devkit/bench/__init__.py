@@ -7,8 +7,9 @@ served by devkit's static server on that port, which either negotiates Content-E
 build's .br/.gz copies ("compressed") or sends every file as it is ("plain"), with
 `Cache-Control: max-age=600` (a typical static host) and `Vary: Accept-Encoding`, and counts the
 body bytes it sends, so "bytes fetched" is what crossed the wire, HTTP cache hits excluded.
-bench/baseline.html (served at /_baseline/) loads the same Pyodide in a module worker and prints
-one line: the yardstick.
+bench/baseline.html (served at /_baseline/) loads the same Pyodide release as the npm package
+ships it (node_modules/pyodide, served at /_pyodide/: its standard library as sources, where the
+site ships devkit.stdlib's with bytecode) in a module worker and prints one line: the yardstick.
 
 Debian's Chromium through Playwright (sync API, devkit.chromium), service workers blocked (so
 "second visit" measures the HTTP cache and the cells' own Cache Storage snapshot; the service

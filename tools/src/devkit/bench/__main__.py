@@ -13,7 +13,7 @@ from playwright.sync_api import sync_playwright
 
 from devkit import ROOT
 from devkit.chromium import launch
-from devkit.pinned import locked
+from devkit.pinned import NODE_MODULES, SHIPPED, locked
 from devkit.server import SiteServer
 from devkit.site import build
 
@@ -69,7 +69,7 @@ def main() -> None:
         encodings=True,
         count=True,
         headers={"Cache-Control": "max-age=600", "Vary": "Accept-Encoding"},
-        mounts={"/_baseline/": ROOT / "bench"},
+        mounts={"/_baseline/": ROOT / "bench", "/_pyodide/": NODE_MODULES / SHIPPED},
     )
     print("building the site for %s ..." % server.base, flush=True)
     shutil.rmtree(SITE, ignore_errors=True)
@@ -77,7 +77,7 @@ def main() -> None:
     build_seconds = time.perf_counter() - began
     server.serve(SITE)
     version = locked()
-    index = "/assets/pyodide/%s/" % version
+    index = "/_pyodide/"  # the bare page's Pyodide: the npm release as it is
     with server as base, sync_playwright() as pw:
         browser = launch(pw)
         raw = repetitions(args, pw, browser, server, base, index, began)
