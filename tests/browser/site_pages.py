@@ -123,7 +123,13 @@ class Cells:
 
     def run(self, cell, timeout=RUN_TIMEOUT):
         cell.get_by_role("button", name=RUN).click()
-        expect(cell).to_have_attribute("data-state", FINISHED, timeout=timeout)
+        try:
+            expect(cell).to_have_attribute("data-state", FINISHED, timeout=timeout)
+        except AssertionError as error:  # say what the cell said, too
+            status = cell.get_by_role("status").text_content()
+            raise AssertionError(
+                "%s\nstatus: %s\nlog: %s" % (error, status, self.log(cell)[-1000:])
+            ) from None
         return cell.get_attribute("data-state")
 
     def warm_up(self):
