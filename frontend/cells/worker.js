@@ -59,14 +59,19 @@ function pause(seconds) {
   const ms = seconds == null ? Infinity : seconds * 1000;
   if (jspi) {
     busySince = 0;
+    // A breath can be taken between this call and Python's suspension on its promise (a
+    // signal pending since just before): that inner pause ends on its own, and this one must
+    // still end by its own timer, and be the one a Stop wakes once the inner one is over.
+    const outer = wakePause;
     return new Promise((resolve) => {
-      const timer = ms === Infinity ? 0 : setTimeout(() => wake(), ms);
-      wakePause = () => {
+      const end = () => {
         clearTimeout(timer);
-        wakePause = null;
+        if (wakePause === end) wakePause = outer;
         busySince = performance.now();
         resolve();
       };
+      const timer = ms === Infinity ? 0 : setTimeout(end, ms);
+      wakePause = end;
     });
   }
   const slice = Math.min(ms, SLICE_MS);
