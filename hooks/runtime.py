@@ -24,7 +24,7 @@ from shared import RUNTIME_DIR, pinned_pyodide
 
 from cellrun.svg import CSS, browser_values
 from devkit.pinned import NODE_MODULES
-from devkit.stdlib import StdlibError, compiled_stdlib
+from devkit.stdlib import STOCK, StdlibError, compiled_stdlib
 from devkit.wheel import CELLRUN, WheelError, cellrun_wheel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +67,7 @@ def copy_pyodide(target: Path) -> str:
     wanted = [
         name for name in wanted if not name.endswith(".map") or name[: -len(".map")] in wanted
     ]
-    wanted.remove(STOCK_STDLIB)  # the site ships devkit.stdlib's instead
+    wanted.remove(STOCK.name)  # the site ships devkit.stdlib's instead
     destination = target / version
     destination.mkdir(parents=True, exist_ok=True)
     for name in wanted:
@@ -100,7 +100,6 @@ def register_wheel(runtime: Path, wheel: Path) -> None:
         )
 
 
-STOCK_STDLIB = "python_stdlib.zip"
 # The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched), with the
 # standard library and the wheel: its progress bar's total.
 FETCHED_AT_LOAD = ("pyodide.asm.wasm", "pyodide-lock.json")
