@@ -13,7 +13,8 @@
     the site's pyodide-lock.json and the cellrun wheel change with the site, so they are not
     runtime files), and a hash of every file of the site for the rest; and the files to
     precache: every page and what pages load, except the large runtime (cached when a cell
-    first loads it) and what is fetched only on demand (search language packs, source maps).
+    first loads it) and what is fetched only on demand (search language packs, source maps,
+    the snapshot of a started Python that only engines without JSPI fetch).
     The site's own Python files (pyodide-lock.json, the wheel) are precached only for a reader
     who already ran Python here (the runtime cache exists): a first visit loads nothing of
     Python before intent, and a reader offline after a deploy still has this deploy's.
@@ -36,7 +37,8 @@ SOURCES = ROOT / "frontend" / "offline"
 SW_NAME = "sw.js"
 REGISTER = "assets/offline/register.js"
 NOT_PRECACHED = ("assets/javascripts/lunr/",)
-NOT_PRECACHED_SUFFIXES = (".map", ".xml", ".gz", ".br")
+# .snapshot: fetched only by engines without JSPI (hooks/runtime.py), cached when fetched.
+NOT_PRECACHED_SUFFIXES = (".map", ".xml", ".gz", ".br", ".snapshot")
 NOT_FETCHED = ("_headers",)  # for the host, never requested by a page
 
 SERVING = False

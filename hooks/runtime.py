@@ -3,6 +3,7 @@
 - the pinned Pyodide (the files its own package.json lists; the version package-lock.json
   pins, read by devkit.pinned), its standard library zip replaced by devkit.stdlib's (the
   same sources, with bytecode for what the worker imports to start),
+- devkit.snapshot's started Python, which the worker restores in engines without JSPI,
 - the cellrun wheel (devkit.wheel) registered in the site's copy of pyodide-lock.json
   (``pyodide lockfile add-wheels``),
 - the front-end (frontend/cells/) bundled by esbuild, with the values it shares with Python
@@ -24,6 +25,7 @@ from shared import RUNTIME_DIR, pinned_pyodide
 
 from cellrun.svg import CSS, browser_values
 from devkit.pinned import NODE_MODULES
+from devkit.snapshot import SnapshotError, shipped_snapshot
 from devkit.stdlib import STOCK, StdlibError, compiled_stdlib
 from devkit.wheel import CELLRUN, WheelError, cellrun_wheel
 
@@ -46,15 +48,16 @@ def on_post_build(config):
     site = Path(config.site_dir)
     version = copy_pyodide(site / RUNTIME_DIR)
     try:
-        wheel, stdlib = cellrun_wheel(), compiled_stdlib()
-    except (WheelError, StdlibError) as error:
+        wheel, stdlib, snapshot = cellrun_wheel(), compiled_stdlib(), shipped_snapshot()
+    except (WheelError, StdlibError, SnapshotError) as error:
         raise PluginError("hooks/runtime.py: %s" % error) from error
     runtime = site / RUNTIME_DIR / version
     register_wheel(runtime, wheel)
-    shutil.copy2(stdlib, runtime / stdlib.name)
-    bundle_frontend(
-        site / BUNDLE_DIR, version, stdlib.name, runtime_sizes(runtime, stdlib.name, wheel.name)
-    )
+    for built in (stdlib, snapshot):
+        shutil.copy2(built, runtime / built.name)
+    names = {"STDLIB": stdlib.name, "SNAPSHOT": snapshot.name}
+    sizes = runtime_sizes(runtime, stdlib.name, wheel.name, snapshot.name)
+    bundle_frontend(site / BUNDLE_DIR, version, names, sizes)
     (site / BUNDLE_DIR / TIMELINE_CSS).write_text(CSS, encoding="utf-8")
 
 
@@ -101,16 +104,16 @@ def register_wheel(runtime: Path, wheel: Path) -> None:
 
 
 # The files the worker fetches to start (pyodide.asm.mjs is imported, not fetched), with the
-# standard library and the wheel: its progress bar's total.
+# standard library, the wheel and (engines without JSPI) the snapshot: its progress bar's total.
 FETCHED_AT_LOAD = ("pyodide.asm.wasm", "pyodide-lock.json")
 
 
-def runtime_sizes(runtime: Path, stdlib: str, wheel: str) -> dict:
+def runtime_sizes(runtime: Path, *built: str) -> dict:
     """{file name: bytes} of what a first load fetches, as the site serves it."""
-    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, stdlib, wheel)}
+    return {name: (runtime / name).stat().st_size for name in (*FETCHED_AT_LOAD, *built)}
 
 
-def bundle_frontend(target: Path, version: str, stdlib: str, sizes: dict) -> None:
+def bundle_frontend(target: Path, version: str, names: dict, sizes: dict) -> None:
     """esbuild: the page module (editor in its own chunk) and the worker, minified ES modules."""
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     entries = [FRONTEND / "cells.js", FRONTEND / "worker.js"]
@@ -132,7 +135,7 @@ def bundle_frontend(target: Path, version: str, stdlib: str, sizes: dict) -> Non
         "--log-level=warning",
     ]
     command += ["--define:PYODIDE_VERSION=%s" % json.dumps(version), "--legal-comments=none"]
-    command += ["--define:STDLIB=%s" % json.dumps(stdlib)]
+    command += ["--define:%s=%s" % (name, json.dumps(value)) for name, value in names.items()]
     command += ["--define:RUNTIME_SIZES=%s" % json.dumps(sizes, sort_keys=True)]
     command += ["--define:TIMELINE=%s" % json.dumps(browser_values(), sort_keys=True)]
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)

@@ -9,7 +9,7 @@
 //               {type:"output", id, chunks:[[stream, text]...]} {type:"trace", id, batch: JSON {now, events}}
 //               {type:"done", id, outcome (with timeline_html), dropped}
 
-/* global PYODIDE_VERSION, RUNTIME_SIZES, STDLIB */
+/* global PYODIDE_VERSION, RUNTIME_SIZES, SNAPSHOT, STDLIB */
 const INDEX_URL = new URL(`../pyodide/${PYODIDE_VERSION}/`, import.meta.url).href;
 const MAX_BYTES = 200_000; // more than this per run is counted, not sent
 const MAX_LINES = 5_000;
@@ -156,7 +156,11 @@ const progress = {
   of: 3,
   what: "runtime",
   bytes: 0,
-  total: Object.values(RUNTIME_SIZES).reduce((a, b) => a + b, 0),
+  // The site's snapshot is added when it is fetched (shippedSnapshot).
+  total: Object.entries(RUNTIME_SIZES).reduce(
+    (sum, [name, bytes]) => sum + (name === SNAPSHOT ? 0 : bytes),
+    0,
+  ),
 };
 let progressTimer = 0;
 
@@ -231,23 +235,46 @@ async function savedSnapshot() {
   }
 }
 
-/** Python started from the saved snapshot, else afresh; made: a new snapshot to keep. */
+// Without JSPI, the engines measured run the wasm of Python's own start several times more
+// slowly (WebKitGTK 2.50: 2.8 s to a started Python where Chromium takes 1.0 s), so a first
+// visit there restores the site's snapshot of a started Python instead (SNAPSHOT, made by
+// devkit/snapshot.py the same way, without JSPI). Engines with JSPI never fetch it (~4 MB).
+async function shippedSnapshot() {
+  progress.total += RUNTIME_SIZES[SNAPSHOT];
+  try {
+    const response = await fetch(`${INDEX_URL}${SNAPSHOT}`);
+    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The snapshot to start from: {bytes, kept} (kept: this browser's own), or null. */
+async function startingSnapshot() {
+  const kept = keeps ? await savedSnapshot() : null;
+  if (kept) return { bytes: kept, kept: true };
+  const shipped = jspi ? null : await shippedSnapshot();
+  return shipped && { bytes: shipped, kept: false };
+}
+
+/** Python started from a snapshot, else afresh; made: a new snapshot to keep. */
 async function startPython(start, snapshot) {
-  const saved = await snapshot;
-  if (saved) {
-    const pyodide = await start({ _loadSnapshot: saved }).catch(() => null);
+  const from = await snapshot;
+  if (from) {
+    const pyodide = await start({ _loadSnapshot: from.bytes }).catch(() => null);
     if (pyodide) {
-      performance.mark("load:restored");
-      restored = true;
-      // A restored `random` would repeat the first visit's numbers.
+      performance.mark(from.kept ? "load:restored" : "load:shipped");
+      restored = from.kept;
+      // A restored `random` would repeat the numbers of the Python the snapshot was made of.
       pyodide.runPython("import sys\nif 'random' in sys.modules: sys.modules['random'].seed()");
       return { pyodide, made: null };
     }
     // unusable: start afresh, make a new one (the runtime files beside it stay)
-    await caches
-      .open(SNAPSHOT_CACHE)
-      .then((cache) => cache.delete(SNAPSHOT_URL))
-      .catch(() => {});
+    if (from.kept)
+      await caches
+        .open(SNAPSHOT_CACHE)
+        .then((cache) => cache.delete(SNAPSHOT_URL))
+        .catch(() => {});
   }
   const pyodide = await start({ _makeSnapshot: keeps });
   return { pyodide, made: keeps ? pyodide.makeMemorySnapshot() : null };
@@ -276,7 +303,7 @@ async function load(message) {
     performance.mark("load:start");
     report({ step: 1, what: "runtime" });
     const missing = Promise.all(CORE_FILES.map(reachable));
-    const snapshot = keeps ? savedSnapshot() : null;
+    const snapshot = startingSnapshot();
     const { loadPyodide } = await import(`${INDEX_URL}pyodide.mjs`);
     performance.mark("load:imported");
     report({ step: 2, what: "python" });

@@ -29,6 +29,24 @@ LONGEST_HEARTBEAT_GAP = """() => {
   const b = [...window.__beats, performance.now()];
   return Math.max(...b.slice(1).map((t, i) => t - b[i]));
 }"""
+# The worker's kept snapshot of a started Python (frontend/cells/worker.js keepSnapshot).
+HAS_KEPT_SNAPSHOT = """async () => {
+  for (const name of await caches.keys()) {
+    if (!name.includes('#pyodide-')) continue;
+    const keys = await (await caches.open(name)).keys();
+    if (keys.some((request) => request.url.endsWith('.snapshot'))) return true;
+  }
+  return false;
+}"""
+
+
+def wait_for_kept_snapshot(page, seconds: float = 30) -> None:
+    """Until the worker has stored its snapshot (it does so once its first load is ready)."""
+    for _ in range(int(seconds * 10)):
+        if page.evaluate(HAS_KEPT_SNAPSHOT):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no snapshot kept in Cache Storage after %s s" % seconds)
 
 
 EDITOR_TEXT = """el => {

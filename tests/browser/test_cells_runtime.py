@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from site_pages import wait_for_kept_snapshot
 
 from devkit.server import SiteServer
 
@@ -167,6 +168,9 @@ def test_without_jspi_the_page_says_so_and_still_runs(context, served):
     assert run(cell) == "done"
     assert log(cell) == "ok\n"
     assert "JSPI" in cell.get_by_role("status").text_content()
+    worker = next(w for w in page.workers if w.url.endswith("/assets/cells/worker.js"))
+    shipped = worker.evaluate("() => performance.getEntriesByName('load:shipped').length")
+    assert shipped == 1, "Python came from the site's snapshot, as engines without JSPI start"
     set_code(page, cell, LEGACY)
     assert run(cell) == "done" and log(cell) == "result: 42\n"
 
@@ -209,9 +213,6 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
         worker = next(w for w in page.workers if w.url.endswith("/assets/cells/worker.js"))
         restored = worker.evaluate("() => performance.getEntriesByName('load:restored').length")
         assert restored == visit, "visit %d: snapshot restored %d times" % (visit + 1, restored)
-        # The snapshot is stored after the first run starts.
-        page.wait_for_function(
-            "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
-        )
+        wait_for_kept_snapshot(page)
         page.close()
     assert printed[0] != printed[1], printed

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from site_pages import FIRST_LOAD, RESET, RUN, SNIPPETS, Cells
+from site_pages import FIRST_LOAD, RESET, RUN, SNIPPETS, Cells, wait_for_kept_snapshot
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
@@ -164,12 +164,7 @@ def test_the_first_load_shows_bytes_to_their_total_and_a_second_visit_says_it_re
     )
     assert re.fullmatch(r"Loading Python: [\d.]+ of [\d.]+ MB", seen[0][2])
     assert cell.locator("progress").is_hidden()
-    for _ in range(50):  # the snapshot is stored once the first load is ready
-        if cells.page.evaluate(
-            "async () => (await caches.keys()).some((n) => n.startsWith('cells-snapshot-'))"
-        ):
-            break
-        cells.page.wait_for_timeout(200)
+    wait_for_kept_snapshot(cells.page)
     again = open_cells(context, served, "zh/gather/")
     assert again.run(again.cell(), timeout=FIRST_LOAD) == "done"
     expect(again.cell().locator(".cell-note")).to_have_text("Python 已从本浏览器的缓存中恢复。")

@@ -23,6 +23,7 @@ from types import SimpleNamespace
 
 from devkit import ROOT, SNIPPETS, pythons
 from devkit.pinned import NODE_MODULES, SHIPPED, locked, pyodide_packages
+from devkit.snapshot import shipped_snapshot
 from devkit.stdlib import compiled_stdlib
 
 HOST = Path(__file__).resolve().parent / "pyodide_host.mjs"
@@ -75,12 +76,18 @@ class PyodideInterpreter(Interpreter):
 
     pyodide = True
 
-    def __init__(self, package: str, version: tuple, stock_stdlib: bool = False) -> None:
+    def __init__(
+        self, package: str, version: tuple, stock_stdlib: bool = False, snapshot: bool = False
+    ) -> None:
         super().__init__("pyodide-%d.%d" % version, version)
         self.package = package
         # The shipped Pyodide starts on the site's standard library zip (devkit.stdlib), the
         # one the page runs, unless the stock one is asked for.
         self.stock_stdlib = stock_stdlib or package != SHIPPED
+        # Restored from the site's snapshot (devkit.snapshot) in a Node without JSPI, as
+        # engines without JSPI start: virtual-clock runs only.
+        self.snapshot = snapshot
+        assert not (snapshot and self.stock_stdlib), "the snapshot was made on the site's zip"
         self._process = None
         self._lock = threading.Lock()
         self.python = None  # the CPython release inside, e.g. "3.14.2", once started
@@ -103,16 +110,11 @@ class PyodideInterpreter(Interpreter):
     def _start(self):
         wheels = sorted((ROOT / "build" / "wheels").glob("cellrun-*.whl"))
         assert wheels, "no cellrun wheel in build/wheels: run `make setup`"
-        stdlib = [] if self.stock_stdlib else [str(compiled_stdlib())]
+        built = [] if self.stock_stdlib else [str(compiled_stdlib())]
+        built += [str(shipped_snapshot())] if self.snapshot else []
+        jspi = [] if self.snapshot else ["--experimental-wasm-stack-switching"]
         self._process = subprocess.Popen(
-            [
-                "node",
-                "--experimental-wasm-stack-switching",
-                str(HOST),
-                self.package,
-                str(wheels[-1]),
-                *stdlib,
-            ],
+            ["node", *jspi, str(HOST), self.package, str(wheels[-1]), *built],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -129,6 +131,7 @@ class PyodideInterpreter(Interpreter):
         return self
 
     def _execute(self, path: Path, seed, virtual, trace) -> dict:
+        assert virtual or not self.snapshot, "real-time waits need JSPI"
         with self._lock:
             if self._process is None:
                 self._start()
@@ -154,7 +157,8 @@ class PyodideInterpreter(Interpreter):
         if not count:
             return
         helpers = [
-            PyodideInterpreter(self.package, self.version, self.stock_stdlib) for _ in range(count)
+            PyodideInterpreter(self.package, self.version, self.stock_stdlib, self.snapshot)
+            for _ in range(count)
         ]
         lock = threading.Lock()
 

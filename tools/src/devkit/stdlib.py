@@ -14,15 +14,13 @@ Built once per input (the shipped zip, cellrun's sources, this builder) under bu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import subprocess
 from pathlib import Path
 
-from filelock import FileLock
-
 from devkit import ROOT
+from devkit.cache import built_once, content_name
 from devkit.pinned import NODE_MODULES, SHIPPED
 from devkit.wheel import CELLRUN, cellrun_wheel
 
@@ -39,35 +37,22 @@ def compiled_stdlib() -> Path:
     """build/stdlib/<inputs>/python_stdlib.<content hash>.zip, built first when missing."""
     if not STOCK.is_file() or not shutil.which("node"):
         raise StdlibError("the standard library zip needs node and node_modules/pyodide (npm ci)")
-    inputs = hashlib.sha256()
-    for path in [STOCK, Path(__file__), BUILDER, *sorted((CELLRUN / "src").rglob("*.py"))]:
-        inputs.update(path.read_bytes())
-    folder = CACHE / inputs.hexdigest()[:16]
-    CACHE.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(CACHE / "build.lock")):
-        built = sorted(folder.glob("python_stdlib.*.zip"))
-        if built:
-            return built[0]
-        for old in CACHE.iterdir():  # earlier inputs' zips
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-        folder.mkdir(parents=True)
-        made = folder / "python_stdlib.zip"
-        pyodide = (NODE_MODULES / SHIPPED / "pyodide.mjs").as_uri()
-        done = subprocess.run(
-            ["node", str(BUILDER), pyodide, str(cellrun_wheel()), str(made)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode or not made.is_file() or json.loads(done.stdout)["modules"] < 50:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise StdlibError("compiling the standard library failed: %s" % done.stderr[-2000:])
-        named = folder / (
-            "python_stdlib.%s.zip" % hashlib.sha256(made.read_bytes()).hexdigest()[:12]
-        )
-        made.rename(named)
-        return named
+    inputs = [STOCK, Path(__file__), BUILDER, *sorted((CELLRUN / "src").rglob("*.py"))]
+    return built_once(CACHE, inputs, "python_stdlib.*.zip", _build)
+
+
+def _build(folder: Path) -> Path:
+    made = folder / "python_stdlib.zip"
+    pyodide = (NODE_MODULES / SHIPPED / "pyodide.mjs").as_uri()
+    done = subprocess.run(
+        ["node", str(BUILDER), pyodide, str(cellrun_wheel()), str(made)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode or not made.is_file() or json.loads(done.stdout)["modules"] < 50:
+        raise StdlibError("compiling the standard library failed: %s" % done.stderr[-2000:])
+    return content_name(made, "python_stdlib", ".zip")
 
 
 if __name__ == "__main__":
