@@ -239,11 +239,15 @@ async function savedSnapshot() {
 // slowly (WebKitGTK 2.50: 2.8 s to a started Python where Chromium takes 1.0 s), so a first
 // visit there restores the site's snapshot of a started Python instead (SNAPSHOT, made by
 // devkit/snapshot.py the same way, without JSPI). Engines with JSPI never fetch it (~4 MB).
+// The file is gzipped (no host compresses an unknown type): inflated as it arrives.
 async function shippedSnapshot() {
+  if (typeof DecompressionStream !== "function") return null; // start afresh
   progress.total += RUNTIME_SIZES[SNAPSHOT];
   try {
     const response = await fetch(`${INDEX_URL}${SNAPSHOT}`);
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
+    if (!response.ok) return null;
+    const inflated = response.body.pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(inflated).arrayBuffer());
   } catch {
     return null;
   }

@@ -7,6 +7,7 @@
 // worker does: a promise Python suspends on (JSPI), never Pyodide's WebLoop.
 import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
+import { gunzipSync } from "node:zlib";
 
 const [pkg, wheel, stdlib, snapshot] = process.argv.slice(2);
 const { loadPyodide } = await import(pkg);
@@ -14,7 +15,7 @@ const pyodide = await loadPyodide({
   stdout: () => {},
   stderr: () => {},
   ...(stdlib && { stdLibURL: stdlib }),
-  ...(snapshot && { _loadSnapshot: await readFile(snapshot) }),
+  ...(snapshot && { _loadSnapshot: gunzipSync(await readFile(snapshot)) }),
 });
 await pyodide.loadPackage(wheel, { messageCallback: () => {} });
 
