@@ -29,6 +29,26 @@ LONGEST_HEARTBEAT_GAP = """() => {
   const b = [...window.__beats, performance.now()];
   return Math.max(...b.slice(1).map((t, i) => t - b[i]));
 }"""
+# Other languages' pages (docs/<name>.<locale>.md) are served under <locale>/, the default's
+# at the root (mkdocs-static-i18n's suffix structure).
+OTHER_LANGUAGES = {p.suffixes[-2][1:] for p in (REPO / "docs").glob("*.*.md")}
+DEFAULT_LANGUAGE = "en"
+
+
+def url_language(path: str) -> str:
+    """The language of a site-relative page URL: "zh/gather/" -> "zh", "gather/" -> "en"."""
+    first = path.split("/", 1)[0]
+    return first if first in OTHER_LANGUAGES else DEFAULT_LANGUAGE
+
+
+def console_errors(page) -> list:
+    """A list that fills with the page's console errors and uncaught exceptions."""
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
 # The worker's kept snapshot of a started Python (frontend/cells/worker.js keepSnapshot).
 HAS_KEPT_SNAPSHOT = """async () => {
   for (const name of await caches.keys()) {

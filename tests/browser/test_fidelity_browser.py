@@ -22,7 +22,7 @@ import difflib
 import re
 
 import pytest
-from site_pages import FIRST_LOAD, RUN, STOP, Cells
+from site_pages import FIRST_LOAD, RUN, STOP, Cells, console_errors, url_language
 from timing import differences, races
 
 from devkit.interpreters import interpreters
@@ -86,7 +86,7 @@ def walk(cells: Cells, paths: list, real_time) -> tuple:
     language are reached by instant navigation; a change of language loads the page."""
     runs, failures = 0, []
     for number, path in enumerate(paths):
-        if number > 0 and language(path) == language(paths[number - 1]):
+        if number > 0 and url_language(path) == url_language(paths[number - 1]):
             cells.navigate(path)
         else:
             cells.goto(path)
@@ -109,22 +109,10 @@ def walk(cells: Cells, paths: list, real_time) -> tuple:
     return runs, failures
 
 
-def console_errors(page) -> list:
-    """A list that fills with the page's console errors and uncaught exceptions."""
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
-def language(path: str) -> str:
-    return "zh" if path.startswith("zh/") else "en"
-
-
 def test_every_cell_in_both_languages_prints_what_cpython_314_prints(context, served):
     pages = served.pages_with_cells()
-    english = [p for p in pages if language(p) == "en"]
-    chinese = [p for p in pages if language(p) == "zh"]
+    english = [p for p in pages if url_language(p) == "en"]
+    chinese = [p for p in pages if url_language(p) == "zh"]
     assert english and len(english) == len(chinese)
     # In real time, each English page's first cell of at most 100 tasks: a 1,000-task
     # run's lateness measures the machine's load more than the page (Node proves it in real time).

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from site_pages import FIRST_LOAD, RESET, RUN, SNIPPETS, Cells, wait_for_kept_snapshot
+from site_pages import (
+    FIRST_LOAD,
+    RESET,
+    RUN,
+    SNIPPETS,
+    Cells,
+    url_language,
+    wait_for_kept_snapshot,
+)
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
@@ -228,7 +236,7 @@ def test_no_csp_violation_on_any_page_while_reading_editing_running_stopping_res
     checked, violations = [], []
     for number, path in enumerate(pages):
         # One document per language (instant navigation stays within one), the rest navigated to.
-        if number == 0 or path.startswith("zh/") != pages[number - 1].startswith("zh/"):
+        if number == 0 or url_language(path) != url_language(pages[number - 1]):
             violations += page.evaluate("window.__csp ?? []") if number else []
             cells.goto(path)
         else:
