@@ -235,10 +235,10 @@ async function savedSnapshot() {
   }
 }
 
-// Without JSPI, the engines measured run the wasm of Python's own start more slowly
-// (WebKitGTK 2.50: 4.9 s from the click to a started Python where Chromium took 1.9 s), so a first
-// visit there restores the site's snapshot of a started Python instead (SNAPSHOT, made by
-// devkit/snapshot.py the same way, without JSPI). Engines with JSPI never fetch it (~4 MB).
+// Without JSPI, the engines measured run the wasm of Python's own start more slowly (WebKitGTK
+// 2.50: 4.9 s from the click to a started Python where Chromium took 1.9 s), so a first visit
+// there restores the site's snapshot of a started Python instead (SNAPSHOT, made by
+// devkit/snapshot.py the same way, without JSPI). Engines with JSPI never fetch it (4.8 MB).
 // The file is gzipped (no host compresses an unknown type): inflated as it arrives.
 async function shippedSnapshot() {
   if (typeof DecompressionStream !== "function") return null; // start afresh

@@ -3,9 +3,9 @@ the site's standard library zip (devkit.stdlib), made in Node by snapshot.mjs, f
 without JSPI.
 
 Why: without JSPI (WebKitGTK 2.50, Safari before 27, Chrome for Android), the engines measured
-here run the wasm of CPython's start-up and Pyodide's bootstrap more slowly than
-Chromium does: WebKitGTK's first output came 5.2 s after the click against Chromium's 2.2 s on
-this machine, 4.9 s of it before Python had started (Chromium: 1.9 s). Their worker restores this snapshot
+here run the wasm of CPython's start-up and Pyodide's bootstrap more slowly than Chromium does:
+WebKitGTK's first output came 5.2 s after the click against Chromium's 2.2 s on this machine,
+4.9 s of it before Python had started (Chromium: 1.9 s). Their worker restores this snapshot
 instead (frontend/cells/worker.js), the same way a second visit restores the one it kept.
 Engines with JSPI never fetch it: their start is quick, and it costs 4.8 MB gzipped.
 
