@@ -23,7 +23,7 @@ import re
 
 import pytest
 from site_pages import FIRST_LOAD, RUN, STOP, Cells, console_errors, url_language
-from timing import differences, races
+from timing import differences, races, ran_late
 
 from devkit.interpreters import interpreters
 
@@ -70,6 +70,10 @@ def mismatch(snippet: str, cell, real_time: bool) -> str | None:
     return "; ".join(problems) or None
 
 
+def late(snippet: str, cell) -> bool:
+    return ran_late(cpython(snippet).lines, cell.get_by_role("log").evaluate(STDOUT).splitlines())
+
+
 def without_jspi(context):
     """Every worker of this context starts with JSPI removed, as in a browser that lacks it."""
 
@@ -98,6 +102,13 @@ def walk(cells: Cells, paths: list, real_time) -> tuple:
                 cells.run(cell, timeout=FIRST_LOAD)
                 runs += 1
                 problem = mismatch(snippet, cell, real_time=not virtual)
+                if problem and not virtual and late(snippet, cell):
+                    # Seen once in four fresh-clone runs: a 0.6 s stall of the worker's timers
+                    # on the busy machine, so B's error and C's end came due together. Once
+                    # more; a page that differs when on time still fails.
+                    print("\n%s%s ran late in real time, run again: %s" % (path, snippet, problem))
+                    cells.run(cell, timeout=FIRST_LOAD)
+                    problem = mismatch(snippet, cell, real_time=True)
                 if problem:
                     clock = "virtual clock" if virtual else "real time"
                     log = (cell.get_by_role("log").text_content() or "")[-400:]
