@@ -360,3 +360,41 @@ def test_json_reports_name_no_path_of_this_machine(tmp_path):
     stderr = json.loads(done.stdout)["stderr"]
     assert 'File "<stdlib>/asyncio/' in stderr
     assert sysconfig.get_paths()["stdlib"] not in stderr
+
+
+def test_a_breath_pyodide_cannot_take_is_skipped_and_the_run_goes_on(monkeypatch):
+    """With JSPI, Pyodide can say a pause is possible where run_sync then refuses to switch.
+
+    Seen in the page under load: the breath landed in a promise callback, and the SystemError
+    left the run hanging. Here a fake ``pyodide.ffi`` refuses every switch, as it did there.
+    """
+    import json
+    import signal
+    import sys
+    import types
+
+    from cellrun.browser import BREATHE, Runs
+
+    refused = []
+
+    def run_sync(awaitable):
+        refused.append(awaitable)
+        raise SystemError("Cannot stack switch: no thread state to hand control back to.")
+
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.run_sync, ffi.can_run_sync = run_sync, lambda: True
+    monkeypatch.setitem(sys.modules, "pyodide", types.ModuleType("pyodide"))
+    monkeypatch.setitem(sys.modules, "pyodide.ffi", ffi)
+    before = signal.getsignal(BREATHE)
+    report = json.loads(
+        Runs().run(
+            "import os\nos.kill(os.getpid(), %d)\nprint('went on')\n" % BREATHE,
+            "breath.py",
+            virtual=True,
+            pause=lambda seconds: "a promise",
+            jspi=True,
+        )
+    )
+    assert refused == ["a promise"], "the breath tried one pause"
+    assert (report["stdout"], report["stderr"], report["exit_code"]) == ("went on\n", "", 0)
+    assert signal.getsignal(BREATHE) is before, "the handler the run found is put back"

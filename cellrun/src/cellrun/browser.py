@@ -108,11 +108,19 @@ class Runs:
 
             def breathe(signum, frame):
                 # A signal raised just before the run suspends is handled in the next Python
-                # the worker calls meanwhile (take_events, for the timeline), where no pause can
-                # be taken (seen under load: "SystemError: Cannot stack switch"). Skip it there:
-                # the worker raises another after the next BREATHE_MS of computing.
-                if can_run_sync():
+                # the worker calls meanwhile, where no pause can be taken. Skip it there: the
+                # worker raises another after the next BREATHE_MS of computing. can_run_sync()
+                # tells most such places (take_events, for the timeline), not all: in a promise
+                # callback that resolves the run's own pause it says True and run_sync then
+                # raises "SystemError: Cannot stack switch" before switching. Let through, that
+                # error would leave the pause's future set but its wake-up never scheduled, and
+                # the run hanging (seen once under load).
+                if not can_run_sync():
+                    return
+                try:
                     stopper.breathe()
+                except SystemError:
+                    pass
 
             handlers[BREATHE] = breathe
         saved = {number: signal.signal(number, handler) for number, handler in handlers.items()}
