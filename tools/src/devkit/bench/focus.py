@@ -7,6 +7,7 @@ of its samples, with the 1-minute load average read at each repetition.
   phases    a cold load's worker marks: Python started -> cellrun loaded -> ready
   batching  the batching page's 1,000-task cells: the longest main-thread task while each runs
   editor    the editor's activation (point at the code, click in it): its longest task
+  flood     a 2,000-line print flood in gather/'s first cell: its longest task
   small     gather/'s small cells: the longest task while each runs
 
 --trace DIR writes a Chrome trace of each scenario's last repetition (chrome://tracing, Perfetto).
@@ -34,7 +35,7 @@ from .probes import (
 )
 from .scenarios import SETTLE_MS, new_context
 from .stats import cause
-from .sweep import _editor, _run
+from .sweep import _editor, _flood, _run
 
 BATCHING = ("batching/semaphore_pool.py", "batching/chunks_wait_for_slowest.py")
 SMALL = ("gather/results_in_order.py", "gather/groups_of_groups.py", "gather/cancel_a_group.py")
@@ -137,6 +138,8 @@ def scenario(browser, base, what, runs, trace=None):
             got = cells_of(page, base, "batching/", BATCHING)
         elif what == "small":
             got = cells_of(page, base, "gather/", SMALL)
+        elif what == "flood":
+            got = _worst(_flood(page))
         else:
             got = editor(page, base)
     finally:
@@ -193,7 +196,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument(
-        "--what", default="warm", choices=("warm", "phases", "batching", "editor", "small")
+        "--what", default="warm", choices=("warm", "phases", "batching", "editor", "small", "flood")
     )
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5, help="warm runs per repetition")
