@@ -45,6 +45,22 @@ def _no_input(prompt=""):
     raise EOFError(INPUT_MESSAGE)
 
 
+# Pyodide's own Python (its WebLoop, the futures of JavaScript promises) is never the run's.
+HOST_PACKAGES = ("pyodide", "_pyodide")
+
+
+def _in_run(frame) -> bool:
+    """True when the interrupted Python is the run's: its frames lead back to :meth:`Runs.run`
+    without passing through Pyodide's own code."""
+    while frame is not None:
+        if frame.f_code is Runs.run.__code__:
+            return True
+        if frame.f_globals.get("__name__", "").partition(".")[0] in HOST_PACKAGES:
+            return False
+        frame = frame.f_back
+    return False
+
+
 def host_waiter(pause, wake=None, jspi=False) -> PausingWaiter:
     """A waiter on the host's ``pause(seconds)``: a promise to suspend on with JSPI, else a blocking call.
 
@@ -108,19 +124,18 @@ class Runs:
 
             def breathe(signum, frame):
                 # A signal raised just before the run suspends is handled in the next Python
-                # the worker calls meanwhile, where no pause can be taken. Skip it there: the
-                # worker raises another after the next BREATHE_MS of computing. can_run_sync()
-                # tells most such places (take_events, for the timeline), not all: in a promise
-                # callback that resolves the run's own pause it says True and run_sync then
-                # raises "SystemError: Cannot stack switch" before switching. Let through, that
-                # error would leave the pause's future set but its wake-up never scheduled, and
-                # the run hanging (seen once under load).
-                if not can_run_sync():
+                # that runs meanwhile: the timeline's take_events, the callback that resolves
+                # the run's pause, a task of Pyodide's WebLoop. A pause there would suspend
+                # another stack than the run's: in the callback, can_run_sync() said True and
+                # run_sync raised "SystemError: Cannot stack switch", which left the pause's
+                # wake-up unscheduled and the run hanging (seen once under load). Only the
+                # run's own Python breathes; the worker signals again after BREATHE_MS more.
+                if not (_in_run(frame) and can_run_sync()):
                     return
                 try:
                     stopper.breathe()
                 except SystemError:
-                    pass
+                    pass  # refused before switching: the next signal tries again
 
             handlers[BREATHE] = breathe
         saved = {number: signal.signal(number, handler) for number, handler in handlers.items()}
