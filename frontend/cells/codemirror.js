@@ -86,14 +86,14 @@ function replaceSelection(event, view) {
 }
 
 /**
- * An editor in `parent` holding `text` (selection: {anchor, head} offsets); onRun fires on Ctrl/Cmd+Enter,
- * onChange after each change of the text.
+ * An editor in `parent` holding `text`; onRun fires on Ctrl/Cmd+Enter, onChange after each
+ * change of the text; select() takes {anchor, head} offsets.
  * It lives in a shadow root: CodeMirror then styles it with a constructed stylesheet,
  * which the site's Content Security Policy allows (a <style> element it would block).
  * Python's parser and colours come with highlight(), in a later task: with them, building the
- * editor took one task of 53-68 ms here; without, none over 50 ms (measured, Chromium).
+ * editor took one task of 52-68 ms here; without, none over 50 ms (measured, Chromium).
  */
-export function createEditor(parent, text, { label, onRun, onChange, selection }) {
+export function createEditor(parent, text, { label, onRun, onChange }) {
   const root = parent.shadowRoot ?? parent.attachShadow({ mode: "open" });
   const language = new Compartment();
   const view = new EditorView({
@@ -101,7 +101,6 @@ export function createEditor(parent, text, { label, onRun, onChange, selection }
     root,
     state: EditorState.create({
       doc: text,
-      selection,
       extensions: [
         history(),
         drawSelection(),
