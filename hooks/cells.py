@@ -1,8 +1,8 @@
 """Runnable cells: every whole-file Python include becomes a cell that runs in the browser.
 
 - ``on_page_markdown``: a fence holding only ``--8<-- "topic/name.py"`` is wrapped in
-  ``<div class="cell" data-snippet="topic/name.py" data-state="idle">``; the highlighted code
-  stays as the no-JavaScript fallback.
+  ``<div class="cell no-copy" data-snippet="topic/name.py" data-state="idle">``; the highlighted
+  code stays as the no-JavaScript fallback.
 - ``on_page_content``: under each cell, the committed CPython reference run (data/timelines/,
   written by `make timelines`): its timeline (drawn here by cellrun.svg, SVG + table) and its
   output, each in an open <details> (the cells replace the timeline with a live one and close
@@ -94,8 +94,10 @@ def wrap_cells(markdown: str) -> str:
         if not (SNIPPETS / path).is_file():
             raise PluginError("hooks/cells.py: no snippet snippets/%s" % path)
         reference(path)  # fail here, naming the file, when the reference run is missing
+        # no-copy: Material gives the cell's code and reference output no copy button (the cell
+        # has its own Copy), which spares inserting one <nav> per block at load.
         lines = [
-            '<div class="cell" id="%s" data-snippet="%s" data-state="idle" markdown="1">'
+            '<div class="cell no-copy" id="%s" data-snippet="%s" data-state="idle" markdown="1">'
             % (cell_id(path, ids), html.escape(path)),
             "",
             match.group(0)[len(indent) :],

@@ -32,13 +32,15 @@ export function createEditor(fallback, mount, { label, onRun, onChange = () => {
     code.contentEditable = "true"; // browsers without plaintext-only: pastes are made plain below
   }
   code.spellcheck = false;
-  code.classList.add("cell-code");
   const attributes = {
     role: "textbox",
     "aria-multiline": "true",
     "aria-label": label,
     autocapitalize: "off",
     translate: "no",
+    // A textbox is in the tab order whatever a tool makes of contenteditable (axe's
+    // scrollable-region-focusable looks for a tabindex on a code block that scrolls).
+    tabindex: "0",
   };
   for (const [name, value] of Object.entries(attributes)) code.setAttribute(name, value);
   // Pasted text arrives as text; insertText keeps the browser's undo history.

@@ -214,13 +214,11 @@ def scheme(page) -> str:
 
 
 def toggle_scheme(page, want):
-    """Click Material's palette toggle (it saves the choice for the next pages) until `want`."""
+    """Click the palette toggle (it saves the choice for the next pages) until `want`."""
     for _ in range(2):
         if scheme(page) == want:
             break
-        page.locator(
-            "form[data-md-component=palette] label.md-header__button:visible"
-        ).first.click()
+        page.locator("form[data-md-palette] label.md-header__button:visible").first.click()
     assert scheme(page) == want
     page.wait_for_function(  # Material's colour transitions
         "() => document.getAnimations().every((a) => a.playState !== 'running')"

@@ -199,7 +199,7 @@ def test_every_cell_ends_as_cpython_314_in_both_languages(engine):
 
 def site_cells(engine, page: str) -> list:
     html = (engine.server._server.root / page / "index.html").read_text("utf-8")
-    return re.findall(r'<div class="cell" data-snippet="([^"]+)"', html)
+    return re.findall(r'<div class="cell(?: [^"]*)?" data-snippet="([^"]+)"', html)
 
 
 def test_stop_syntax_error_input_and_printed_html(engine):

@@ -16,7 +16,7 @@ def pages_with_cells(site: Path) -> list:
     """Site-relative URLs ("gather/", "zh/gather/") of the pages that hold cells."""
     pages = []
     for html in sorted(site.rglob("index.html")):
-        if 'class="cell"' in html.read_text("utf-8"):
+        if "data-snippet=" in html.read_text("utf-8"):
             rel = html.parent.relative_to(site).as_posix()
             pages.append("" if rel == "." else rel + "/")
     return pages
@@ -58,14 +58,16 @@ def sweep(browser, base: str, site: Path) -> dict:
 
 def _flood(page) -> dict:
     cell = cell_of(page)
-    cell.locator("code.cell-code").evaluate("(code, text) => { code.textContent = text; }", FLOOD)
+    cell.locator("code[role=textbox]").evaluate(
+        "(code, text) => { code.textContent = text; }", FLOOD
+    )
     return _run(page, cell)
 
 
 def _editor(page) -> dict:
     """Point at a cell's code (CodeMirror's chunk is fetched), then click in it (it mounts)."""
     cell = cell_of(page)
-    code = cell.locator("code.cell-code")
+    code = cell.locator("code[role=textbox]")
     code.scroll_into_view_if_needed()
     code.hover()
     page.wait_for_function(
