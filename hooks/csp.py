@@ -17,7 +17,8 @@ Why each directive:
   from its own response, not from this page's meta tag. Under `mkdocs serve` only, 'self'
   'unsafe-inline' instead of hashes: MkDocs injects its live-reload script inline into each
   response, with a new request id every time, so no hash can name it.
-- style-src 'self' + hashes: <style> blocks written by the build (the version matrix).
+- style-src 'self' + hashes: any <style> block of a page (none today: a <style> in the body
+  restyles everything parsed before it, so the site's rules live in its CSS files).
   No style attributes in the markup (the language switcher uses classes from extra.css);
   scripts that set element.style (Material) and constructed stylesheets (CodeMirror, whose
   editor lives in a shadow root for this reason) are not governed by style-src.

@@ -74,23 +74,6 @@ LABELS = {
     },
 }
 
-# The table has a class, so Material neither restyles it nor wraps it in its own scroller:
-# the focusable wrapper is the one that scrolls, with the snippet column kept in view.
-STYLE = """<style>
-.vm-wrap{overflow-x:auto;max-width:100%;margin:1em 0}
-.vm-wrap:focus-visible{outline:.1rem solid var(--md-accent-fg-color)}
-.md-typeset .vm-table{border-collapse:separate;border-spacing:0;font-size:.64rem;border:.05rem solid var(--md-typeset-table-color)}
-.md-typeset .vm-table caption{caption-side:top;text-align:left;padding:.4em .6em;font-weight:700}
-.md-typeset .vm-table th,.md-typeset .vm-table td{position:relative;padding:.4em .6em;border-top:.05rem solid var(--md-typeset-table-color);vertical-align:top}
-.md-typeset .vm-table td{text-align:center;white-space:nowrap}
-.md-typeset .vm-table td a{text-decoration:none}
-.md-typeset .vm-table th[scope=row]{position:sticky;left:0;z-index:1;background:var(--md-default-bg-color);text-align:left;min-width:9em;font-weight:400}
-.md-typeset .vm-table th[scope=colgroup]{text-align:left;background:var(--md-default-fg-color--lightest)}
-.md-typeset .vm-table th a,.md-typeset .vm-notes a{text-decoration:underline}
-.vm-tag{font-size:.85em;border:.05rem solid currentColor;border-radius:.2em;padding:0 .25em}
-.vm-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
-</style>"""
-
 
 def on_page_content(html, page, config, files):
     if MARKER not in html:
@@ -153,7 +136,6 @@ def render(data: dict, language: str) -> str:
         _column_header(column, text) for column in columns
     ]
     parts = [
-        STYLE,
         '<div class="vm-wrap" role="region" aria-labelledby="matrix-caption" tabindex="0">',
         '<table class="vm-table">',
         '<caption id="matrix-caption">%s</caption>' % escape(text["caption"]),
