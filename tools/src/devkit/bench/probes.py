@@ -120,6 +120,16 @@ def cell_of(page, snippet=None, virtual=True):
     return cell
 
 
+def wait_all_wired(page):
+    """Every cell of the page has its controls: cells.js wires one a frame, so a window that
+    ends when the first is ready would miss the others' frames."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.cell[data-snippet]')]"
+        ".every((cell) => cell.querySelector('.cell-run'))",
+        timeout=30_000,
+    )
+
+
 def now(page) -> float:
     return page.evaluate("() => performance.now()")
 

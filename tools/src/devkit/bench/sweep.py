@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .probes import cell_of, long_frames, long_tasks, now, wait_finished
+from .probes import cell_of, long_frames, long_tasks, now, wait_all_wired, wait_finished
 from .scenarios import FLOOD, SETTLE_MS, new_context
 from .stats import longest
 
@@ -43,7 +43,8 @@ def sweep(browser, base: str, site: Path) -> dict:
     for path in pages_with_cells(site):
         lang = " (zh)" if path.startswith("zh/") else ""
         page.goto(base + path, wait_until="networkidle")
-        cell_of(page)
+        wait_all_wired(page)
+        page.wait_for_timeout(SETTLE_MS)
         out["load " + path] = _window(page, 0)
         for snippet in page.locator(".cell").evaluate_all("cs => cs.map(c => c.dataset.snippet)"):
             cell = cell_of(page, snippet)
