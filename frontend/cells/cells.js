@@ -16,15 +16,18 @@ let active = null; // the cell running now: {cell, id, done}
 let answered = false; // the worker has said it is ready (a warm run needs no load)
 let runs = 0; // numbers each run's drawing, whose ids must be unique in the page
 const opened = new Map(); // cell id -> what wire() returned, for links into this page
+let rounds = 0; // wireAll calls: a page change starts a new round, and the older one stops
 
 function wireAll() {
   // Instant navigation replaced the page: a run whose cell is gone has no one to report to.
   if (active && !active.cell.isConnected) client.stop(active.id);
   for (const [id, wired] of opened) if (!wired.cell.isConnected) opened.delete(id);
+  const round = ++rounds;
   const waiting = [...document.querySelectorAll(".cell[data-snippet]")];
   // One cell a frame: wiring changes a cell's subtree, which the browser restyles before the
   // next paint. All cells in one task, on a long page, made a task of 40-70 ms (Chromium).
   const next = () => {
+    if (round !== rounds) return;
     const cell = waiting.shift();
     if (!cell) return followFragment();
     if (cell.isConnected && cell.dataset.wired === undefined) {
