@@ -18,6 +18,8 @@ VIRTUAL = re.compile(r"virtual|虚拟", re.IGNORECASE)
 FINISHED = re.compile(r"^(done|error|stopped)$")
 FIRST_LOAD = 90_000  # ms: a cold Pyodide start on a busy 2-core machine
 RUN_TIMEOUT = 30_000
+# The header's colour scheme toggle (overrides/partials/palette.html): the label shown switches.
+PALETTE_TOGGLE = "form[data-md-palette] label.md-header__button:visible"
 # Resolves after the next frame and the task after it: a state, not a delay.
 NEXT_FRAME = "() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))"
 # A 10 ms heartbeat on the main thread; the longest gap between beats shows a freeze.

@@ -24,7 +24,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
-from site_pages import NEXT_FRAME, Cells  # noqa: E402
+from site_pages import NEXT_FRAME, PALETTE_TOGGLE, Cells  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -228,7 +228,7 @@ def toggle_scheme(page, want):
     for _ in range(2):
         if scheme(page) == want:
             break
-        page.locator("form[data-md-palette] label.md-header__button:visible").first.click()
+        page.locator(PALETTE_TOGGLE).first.click()
     assert scheme(page) == want
     page.wait_for_function(  # Material's colour transitions
         "() => document.getAnimations().every((a) => a.playState !== 'running')"

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
+from site_pages import PALETTE_TOGGLE  # noqa: E402
 
 # Changes to <html>, <body> or <head> made once the article exists: each one restyles every
 # element under it. Watched from the document's start; what the head script and the palette
@@ -53,7 +54,7 @@ def opened(context, system):
 
 
 def toggle(page):
-    return page.locator("form[data-md-palette] label.md-header__button:visible")
+    return page.locator(PALETTE_TOGGLE)
 
 
 @pytest.mark.parametrize("system", ["light", "dark"])
