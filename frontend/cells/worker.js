@@ -171,30 +171,31 @@ function report(changes = {}) {
   post({ type: "progress", ...progress });
 }
 
+// Counted on a copy: Pyodide gets the browser's own response. Chromium keeps the compiled code
+// of pyodide.asm.wasm only for a response it fetched itself (its URL and HTTP cache entry); a
+// Response made here has neither, and every visit compiled the wasm afresh.
 const nativeFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
   const response = await nativeFetch(input, init);
   const name = String(input?.url ?? input).startsWith(INDEX_URL)
     ? String(input?.url ?? input).slice(INDEX_URL.length)
     : null;
-  if (
-    !response.ok ||
-    !response.body ||
-    (init?.method ?? "GET") !== "GET" ||
-    !(name in RUNTIME_SIZES)
-  )
-    return response;
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      progress.bytes += chunk.byteLength;
-      progressTimer ||= setTimeout(report, 100);
-      controller.enqueue(chunk);
-    },
-  });
-  const counted = new Response(response.body.pipeThrough(counter), response);
-  Object.defineProperty(counted, "url", { value: response.url });
-  return counted;
+  if (response.ok && response.body && (init?.method ?? "GET") === "GET" && name in RUNTIME_SIZES)
+    count(response.clone().body);
+  return response;
 };
+
+async function count(body) {
+  const reader = body.getReader();
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      progress.bytes += read.value.byteLength;
+      progressTimer ||= setTimeout(report, 100);
+    }
+  } catch {
+    // the response Pyodide reads fails the same way, and the load reports that
+  }
+}
 
 // loadPyodide() never settles when one of these cannot be fetched: ask first, in parallel.
 const CORE_FILES = ["pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB, "pyodide-lock.json"];

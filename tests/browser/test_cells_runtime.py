@@ -4,7 +4,8 @@
 - Stop ends a CPU loop without replacing the worker (with JSPI it pauses for the Stop; when cross-origin isolated an interrupt also reaches it);
 - without JSPI the page says so and still runs asyncio.run(main()) and the loop API, unmodified;
 - output is text (never HTML), stderr is marked apart;
-- pointing at Run is enough intent to start loading Python.
+- pointing at Run is enough intent to start loading Python;
+- a second visit restores Python's snapshot and reuses the compiled wasm (Chromium's code cache).
 
 Uses conftest.py's ``served`` build, ``browser`` and ``context`` (which fails a test whose
 requests leave 127.0.0.1); tests/browser/server.py serves the same build cross-origin isolated.
@@ -13,10 +14,12 @@ requests leave 127.0.0.1); tests/browser/server.py serves the same build cross-o
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from site_pages import wait_for_kept_snapshot
 
+from devkit.chromium import CHROMIUM, CHROMIUM_ARGS
 from devkit.server import SiteServer
 
 pytest.importorskip("playwright.sync_api")
@@ -216,3 +219,59 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
         wait_for_kept_snapshot(page)
         page.close()
     assert printed[0] != printed[1], printed
+
+
+def wait_for_cached_wasm(page, profile: Path, seconds: float = 60) -> None:
+    """Until Chromium has written the compiled wasm to the profile's code cache (it does so
+    once enough of the module has been optimised, some seconds into the first load)."""
+    folder = profile / "Default" / "Code Cache" / "wasm"
+    for _ in range(int(seconds * 10)):
+        if folder.is_dir() and any(
+            f.stat().st_size > 100_000 for f in folder.iterdir() if f.is_file()
+        ):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no compiled wasm in the code cache after %s s" % seconds)
+
+
+def trace(ctx, page, categories: str, action) -> list:
+    """The trace events (Chrome's tracing, through CDP) recorded while action() ran."""
+    cdp = ctx.new_cdp_session(page)
+    events, complete = [], []
+    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
+    cdp.on("Tracing.tracingComplete", lambda params: complete.append(True))
+    cdp.send("Tracing.start", {"categories": categories, "transferMode": "ReportEvents"})
+    action()
+    cdp.send("Tracing.end")
+    while not complete:
+        page.wait_for_timeout(20)
+    return events
+
+
+def test_a_second_visit_reuses_the_compiled_wasm(browser, served, tmp_path):
+    """Chromium keeps the compiled code of pyodide.asm.wasm for a response it fetched itself
+    (worker.js counts the bytes on a copy): the next visit deserializes that code instead of
+    compiling the module again. Incognito contexts keep no code cache: this one has a profile."""
+    ctx = browser.browser_type.launch_persistent_context(
+        tmp_path, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    try:
+        page = open_page(ctx, served.url("gather/"))
+        assert run(page.locator(".cell").first) == "done"
+        wait_for_cached_wasm(page, tmp_path)
+        page.close()
+        page = ctx.new_page()
+        page.set_default_timeout(LOAD)
+
+        def visit():
+            page.goto(served.url("gather/"))
+            assert run(page.locator(".cell").first) == "done"
+
+        events = trace(ctx, page, "v8.wasm", visit)
+    finally:
+        ctx.close()
+    urls = [e["args"].get("url") for e in events if e["name"] == "wasm.SetUrl"]
+    assert urls and urls[0].endswith("/pyodide.asm.wasm"), (
+        "the wasm came without its URL: %s" % urls
+    )
+    assert any(e["name"] == "wasm.Deserialize" for e in events), "the wasm was compiled again"
