@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -52,17 +51,11 @@ class Served:
 
     def snippets(self, path: str) -> list:
         """The data-snippet of each cell the built page holds, in order."""
-        html = (self.site / path / "index.html").read_text("utf-8")
-        return re.findall(r'<div class="cell(?: [^"]*)?" data-snippet="([^"]+)"', html)
+        return devkit.site.page_snippets(self.site, path)
 
     def pages_with_cells(self) -> list:
         """Site-relative page URLs ("gather/", "zh/gather/") whose HTML holds at least one cell."""
-        pages = []
-        for html in sorted(self.site.rglob("index.html")):
-            if 'data-snippet="' in html.read_text("utf-8"):
-                rel = html.parent.relative_to(self.site).as_posix()
-                pages.append("" if rel == "." else rel + "/")
-        return pages
+        return devkit.site.pages_with_cells(self.site)
 
 
 def pytest_configure(config):

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from timing import differences, races
 
 from devkit.interpreters import interpreters
+from devkit.site import page_snippets
 
 PAGE_PYTHON = "pyodide-3.14"
 PAGES = ["gather/", "wait/", "legacy/"]
@@ -198,8 +199,7 @@ def test_every_cell_ends_as_cpython_314_in_both_languages(engine):
 
 
 def site_cells(engine, page: str) -> list:
-    html = (engine.server._server.root / page / "index.html").read_text("utf-8")
-    return re.findall(r'<div class="cell(?: [^"]*)?" data-snippet="([^"]+)"', html)
+    return page_snippets(engine.server._server.root, page)
 
 
 def test_stop_syntax_error_input_and_printed_html(engine):

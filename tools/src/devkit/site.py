@@ -1,7 +1,8 @@
 """The one way tools build the site: ``mkdocs build --strict`` from the repo's venv.
 
 ``build()`` builds a project (the repo, or a test's copy of it) into a folder.
-``shared()`` gives every test process of one run the same build of the repo for one
+``pages_with_cells()`` and ``page_snippets()`` read a built site: what the browser suites and
+`make bench` walk through. ``shared()`` gives every test process of one run the same build of the repo for one
 ``SITE_URL``: it is kept under build/test-sites/, named after a hash of everything the
 build reads, and a file lock makes concurrent test workers wait for one build instead of
 making two.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,6 +37,8 @@ INPUTS = (
     "tools/src/devkit",
 )
 KEEP = 4  # older shared builds are deleted beyond this many
+# A cell as hooks/cells.py writes it; its data-snippet names the file under snippets/.
+CELL = re.compile(r'<div class="cell(?: [^"]*)?" data-snippet="([^"]+)"')
 
 
 class BuildError(RuntimeError):
@@ -101,6 +105,21 @@ def _forget_old() -> None:
         shutil.rmtree(CACHE / old.stem, ignore_errors=True)
         old.unlink(missing_ok=True)
         (CACHE / (old.stem + ".lock")).unlink(missing_ok=True)
+
+
+def page_snippets(site: Path, page: str) -> list:
+    """The data-snippet of each cell a built page ("gather/", "zh/gather/") holds, in order."""
+    return CELL.findall((site / page / "index.html").read_text("utf-8"))
+
+
+def pages_with_cells(site: Path) -> list:
+    """Site-relative URLs ("gather/", "zh/gather/") of the built pages that hold cells."""
+    pages = []
+    for html in sorted(site.rglob("index.html")):
+        if CELL.search(html.read_text("utf-8")):
+            rel = html.parent.relative_to(site).as_posix()
+            pages.append("" if rel == "." else rel + "/")
+    return pages
 
 
 def load_hook(name: str):

@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devkit.site import pages_with_cells
+
 from .probes import cell_of, long_frames, long_tasks, now, wait_all_wired, wait_finished
 from .scenarios import FLOOD, SETTLE_MS, new_context
 from .stats import longest
-
-
-def pages_with_cells(site: Path) -> list:
-    """Site-relative URLs ("gather/", "zh/gather/") of the pages that hold cells."""
-    pages = []
-    for html in sorted(site.rglob("index.html")):
-        if "data-snippet=" in html.read_text("utf-8"):
-            rel = html.parent.relative_to(site).as_posix()
-            pages.append("" if rel == "." else rel + "/")
-    return pages
 
 
 def _window(page, start, end=float("inf")) -> dict:
