@@ -9,6 +9,9 @@ of its samples, with the 1-minute load average read at each repetition.
   editor    the editor's activation (point at the code, click in it): its longest task
   flood     a 2,000-line print flood in gather/'s first cell: its longest task
   small     gather/'s small cells: the longest task while each runs
+  load      every page with cells, loaded in turn in one new context: the longest task of the
+            first (cold) page and the longest of the others. Back to back, harsher than the
+            sweep, where each page's cells run before the next page loads.
 
 --trace DIR writes a Chrome trace of each scenario's last repetition (chrome://tracing, Perfetto).
 """
@@ -25,11 +28,13 @@ from playwright.sync_api import sync_playwright
 
 from devkit.chromium import launch
 from devkit.server import SiteServer
+from devkit.site import pages_with_cells
 
 from .probes import (
     cell_of,
     first_output,
     long_tasks,
+    wait_all_wired,
     wait_finished,
     worker_phases,
 )
@@ -115,11 +120,22 @@ def editor(page, base) -> dict:
     return _worst(_editor(page))
 
 
-def scenario(browser, base, what, runs, trace=None):
+def loads(page, base, pages) -> dict:
+    longest = []
+    for path in pages:
+        page.goto(base + path, wait_until="networkidle")
+        wait_all_wired(page)
+        page.wait_for_timeout(SETTLE_MS)
+        longest.append(max(long_tasks(page), default=0))
+    return {"first": longest[0], "others": max(longest[1:], default=0)}
+
+
+def scenario(browser, base, site, what, runs, trace=None):
     ctx = new_context(browser)
     page = ctx.new_page()
-    page.goto(base + "gather/", wait_until="networkidle")
-    if what != "phases":  # a started worker first: the figures below are of warm runs
+    if what != "load":
+        page.goto(base + "gather/", wait_until="networkidle")
+    if what not in ("phases", "load"):  # a started worker first: the figures below are of warm runs
         cell = cell_of(page, "gather/returns_a_future.py")
         first_output(page, cell)
         wait_finished(page, cell)
@@ -140,6 +156,8 @@ def scenario(browser, base, what, runs, trace=None):
             got = cells_of(page, base, "gather/", SMALL)
         elif what == "flood":
             got = _worst(_flood(page))
+        elif what == "load":
+            got = loads(page, base, pages_with_cells(site))
         else:
             got = editor(page, base)
     finally:
@@ -196,7 +214,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument(
-        "--what", default="warm", choices=("warm", "phases", "batching", "editor", "small", "flood")
+        "--what",
+        default="warm",
+        choices=("warm", "phases", "batching", "editor", "small", "flood", "load"),
     )
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--runs", type=int, default=5, help="warm runs per repetition")
@@ -214,7 +234,7 @@ def main():
                     trace = None
                     if args.trace and rep == args.reps - 1:
                         trace = args.trace / ("%s-%s.json" % (site.name, args.what))
-                    got = scenario(browser, base, args.what, args.runs, trace)
+                    got = scenario(browser, base, site, args.what, args.runs, trace)
                     samples[str(site)].append({"load": load, "got": got})
                     print(site.name, rep, "load %.1f" % load, json.dumps(got), flush=True)
             browser.close()
