@@ -305,25 +305,6 @@ def test_every_shipped_file_names_only_reviewed_hosts(site):
     assert not found, "\n".join(sorted(set(found))[:40])
 
 
-def test_the_scripts_every_load_runs_carry_v8_s_compile_hint(site):
-    """hooks/compile_hints.py: Material's bundle (otherwise as Material ships it) and cells.js
-    start with the hint, the editor's chunk does not; the bundle's source map is Material's with
-    one empty generated line first, so that it still maps."""
-    import material
-
-    hint = "//# allFunctionsCalledOnLoad\n"
-    shipped = Path(material.__file__).parent / "templates" / "assets" / "javascripts"
-    [bundle] = (site.root / "assets" / "javascripts").glob("bundle.*.min.js")
-    assert bundle.read_text("utf-8") == hint + (shipped / bundle.name).read_text("utf-8")
-    ours = json.loads(bundle.with_name(bundle.name + ".map").read_text("utf-8"))
-    theirs = json.loads((shipped / (bundle.name + ".map")).read_text("utf-8"))
-    assert ours == dict(theirs, mappings=";" + theirs["mappings"])
-    cells = site.root / "assets" / "cells"
-    assert (cells / "cells.js").read_text("utf-8").startswith(hint)
-    [editor] = cells.glob("codemirror-*.js")
-    assert not editor.read_text("utf-8").startswith(hint)
-
-
 def test_material_font_is_off():
     text = (REPO / "mkdocs.yml").read_text("utf-8")
     assert re.search(r"^theme:(?:\n[ \t]+.*)*?\n[ \t]+font:\s*false\s*$", text, re.MULTILINE)
