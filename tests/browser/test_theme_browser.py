@@ -61,7 +61,10 @@ def toggle(page):
 def test_a_long_page_loads_without_restyling_it_whole(context, served, system):
     page = opened(context, system)
     page.add_init_script(WATCH_LATE_CHANGES)
-    page.goto(served.url("batching/"), wait_until="networkidle")
+    # The load event comes after the page's modules ran (cells.js wires the first cell at once);
+    # on a busy machine the network can go idle well before this long page is parsed.
+    page.goto(served.url("batching/"), wait_until="load")
+    page.wait_for_load_state("networkidle")
     expect(page.locator(".cell").first.get_by_role("button", name="Run")).to_be_visible()
     # Material's bundle has run: its focus-visible polyfill marks <html>, instant navigation
     # made the stylesheet links absolute, and nothing of it changed the chrome late.
