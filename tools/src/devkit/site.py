@@ -2,7 +2,8 @@
 
 ``build()`` builds a project (the repo, or a test's copy of it) into a folder.
 ``pages_with_cells()`` and ``page_snippets()`` read a built site: what the browser suites and
-`make bench` walk through. ``shared()`` gives every test process of one run the same build of the repo for one
+`make bench` walk through.
+``shared()`` gives every test process of one run the same build of the repo for one
 ``SITE_URL``: it is kept under build/test-sites/, named after a hash of everything the
 build reads, and a file lock makes concurrent test workers wait for one build instead of
 making two.
