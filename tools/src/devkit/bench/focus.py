@@ -34,13 +34,12 @@ from .probes import (
     cell_of,
     first_output,
     long_tasks,
-    wait_all_wired,
     wait_finished,
     worker_phases,
 )
 from .scenarios import SETTLE_MS, new_context
 from .stats import cause
-from .sweep import _editor, _flood, _run
+from .sweep import _editor, _flood, _load, _run
 
 BATCHING = ("batching/semaphore_pool.py", "batching/chunks_wait_for_slowest.py")
 SMALL = ("gather/results_in_order.py", "gather/groups_of_groups.py", "gather/cancel_a_group.py")
@@ -121,12 +120,7 @@ def editor(page, base) -> dict:
 
 
 def loads(page, base, pages) -> dict:
-    longest = []
-    for path in pages:
-        page.goto(base + path, wait_until="networkidle")
-        wait_all_wired(page)
-        page.wait_for_timeout(SETTLE_MS)
-        longest.append(max(long_tasks(page), default=0))
+    longest = [max(_load(page, base + path)["tasks"], default=0) for path in pages]
     return {"first": longest[0], "others": longest[1:]}  # the others pooled over repetitions
 
 

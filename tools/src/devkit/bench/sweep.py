@@ -18,6 +18,14 @@ def _window(page, start, end=float("inf")) -> dict:
     return {"tasks": long_tasks(page, start, end), "frame": longest(long_frames(page, start, end))}
 
 
+def _load(page, url) -> dict:
+    """A full load, until every cell is wired and its frames are in: the window from its start."""
+    page.goto(url, wait_until="networkidle")
+    wait_all_wired(page)
+    page.wait_for_timeout(SETTLE_MS)
+    return _window(page, 0)
+
+
 def _run(page, cell) -> dict:
     began = now(page)
     cell.locator(".cell-run").click()
@@ -34,10 +42,7 @@ def sweep(browser, base: str, site: Path) -> dict:
     page = ctx.new_page()
     for path in pages_with_cells(site):
         lang = " (zh)" if path.startswith("zh/") else ""
-        page.goto(base + path, wait_until="networkidle")
-        wait_all_wired(page)
-        page.wait_for_timeout(SETTLE_MS)
-        out["load " + path] = _window(page, 0)
+        out["load " + path] = _load(page, base + path)
         for snippet in page.locator(".cell").evaluate_all("cs => cs.map(c => c.dataset.snippet)"):
             cell = cell_of(page, snippet)
             cell.scroll_into_view_if_needed()
