@@ -171,19 +171,64 @@ function report(changes = {}) {
   post({ type: "progress", ...progress });
 }
 
-// Counted on a copy: Pyodide gets the browser's own response. Chromium keeps the compiled code
-// of pyodide.asm.wasm only for a response it fetched itself (its URL and HTTP cache entry); a
-// Response made here has neither, and every visit compiled the wasm afresh.
+// The runtime cache, in Cache Storage: the service worker's (frontend/offline/sw.js), named
+// after the site's path (this file is <site>/assets/cells/worker.js) and the pinned version
+// only, so a deploy keeps it and another site on this origin never touches it. This worker
+// keeps two things there: the wasm (for offline reading) and a started Python's snapshot.
+const SITE_PATH = new URL("../../", import.meta.url).pathname;
+const RUNTIME_CACHE = `${SITE_PATH}#pyodide-${PYODIDE_VERSION}`;
+const keeps = typeof caches === "object"; // Cache Storage: secure contexts only
+
+// Pyodide gets the browser's own response for pyodide.asm.wasm, never one made here, and the
+// service worker leaves it alone (frontend/offline/sw.js): Chromium keeps the compiled code of
+// a wasm module only for a response it fetched itself (its URL and HTTP cache entry). Measured
+// in Chromium 156: with a Response made here, or with the service worker answering, later
+// visits compiled the 10 MB module again. So the bytes are counted on a copy, and offline
+// reading's copy of the wasm is kept in the runtime cache from here, answering when the
+// fetch fails.
+const WASM = "pyodide.asm.wasm";
 const nativeFetch = self.fetch.bind(self);
 self.fetch = async (input, init) => {
-  const response = await nativeFetch(input, init);
-  const name = String(input?.url ?? input).startsWith(INDEX_URL)
-    ? String(input?.url ?? input).slice(INDEX_URL.length)
-    : null;
-  if (response.ok && response.body && (init?.method ?? "GET") === "GET" && name in RUNTIME_SIZES)
+  const url = String(input?.url ?? input);
+  const name = url.startsWith(INDEX_URL) ? url.slice(INDEX_URL.length) : null;
+  const method = init?.method ?? "GET";
+  let response;
+  let kept = null;
+  try {
+    response = await nativeFetch(input, init);
+  } catch (error) {
+    kept = name === WASM ? await keptWasm(method) : null;
+    if (!kept) throw error;
+    response = kept;
+  }
+  if (response.ok && response.body && method === "GET" && name in RUNTIME_SIZES) {
     count(response.clone().body);
+    if (name === WASM && !kept && keeps) keepWasm(response.clone());
+  }
   return response;
 };
+
+async function keepWasm(copy) {
+  try {
+    const cache = await caches.open(RUNTIME_CACHE);
+    if (await cache.match(copy.url)) return copy.body.cancel();
+    await cache.put(copy.url, copy);
+  } catch {
+    // full or unavailable storage: offline, a cell cannot load Python
+  }
+}
+
+/** Offline: the kept wasm (for a HEAD request, its status and headers only), or null. */
+async function keptWasm(method) {
+  try {
+    const kept = keeps && (await (await caches.open(RUNTIME_CACHE)).match(`${INDEX_URL}${WASM}`));
+    if (!kept || method === "GET") return kept || null;
+    kept.body?.cancel();
+    return new Response(null, { status: kept.status, headers: kept.headers });
+  } catch {
+    return null;
+  }
+}
 
 async function count(body) {
   const reader = body.getReader();
@@ -213,23 +258,16 @@ function reachable(name) {
 }
 
 // A started Python, kept between visits: Pyodide's memory snapshot, taken once Python has
-// started (before cellrun: its package state is JavaScript-side), in Cache Storage under
-// the pinned version. Restoring it skips Python's own start-up, most of a load's time once
-// the runtime files come from the HTTP cache. Without Cache Storage, Python starts as usual.
-// Its cache is the service worker's runtime cache (frontend/offline/sw.js): named after the
-// site's path (this file is <site>/assets/cells/worker.js) and the pinned version only, so a
-// deploy keeps it and another site on this origin never touches it.
-const SITE_PATH = new URL("../../", import.meta.url).pathname;
-const SNAPSHOT_CACHE = `${SITE_PATH}#pyodide-${PYODIDE_VERSION}`;
+// started (before cellrun: its package state is JavaScript-side), in the runtime cache.
+// Restoring it skips Python's own start-up, most of a load's time once the runtime files come
+// from the HTTP cache. Without Cache Storage, Python starts as usual.
 // A key only, never fetched. Named after the standard library zip (STDLIB, named after its
 // content): a snapshot holds zipimport's table of the zip it was made with.
 const SNAPSHOT_URL = `${INDEX_URL}${STDLIB}.snapshot`;
 
-const keeps = typeof caches === "object"; // Cache Storage: secure contexts only
-
 async function savedSnapshot() {
   try {
-    const found = await (await caches.open(SNAPSHOT_CACHE)).match(SNAPSHOT_URL);
+    const found = await (await caches.open(RUNTIME_CACHE)).match(SNAPSHOT_URL);
     return found ? new Uint8Array(await found.arrayBuffer()) : null;
   } catch {
     return null;
@@ -277,7 +315,7 @@ async function startPython(start, snapshot) {
     // unusable: start afresh, make a new one (the runtime files beside it stay)
     if (from.kept)
       await caches
-        .open(SNAPSHOT_CACHE)
+        .open(RUNTIME_CACHE)
         .then((cache) => cache.delete(SNAPSHOT_URL))
         .catch(() => {});
   }
@@ -288,10 +326,10 @@ async function startPython(start, snapshot) {
 async function keepSnapshot(bytes) {
   try {
     for (const name of await caches.keys()) {
-      const older = name.startsWith(`${SITE_PATH}#pyodide-`) && name !== SNAPSHOT_CACHE;
+      const older = name.startsWith(`${SITE_PATH}#pyodide-`) && name !== RUNTIME_CACHE;
       if (older) await caches.delete(name);
     }
-    const cache = await caches.open(SNAPSHOT_CACHE);
+    const cache = await caches.open(RUNTIME_CACHE);
     for (const request of await cache.keys()) {
       if (request.url.endsWith(".snapshot")) await cache.delete(request); // another zip's
     }

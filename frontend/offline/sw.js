@@ -11,9 +11,10 @@ const PRECACHE_PYTHON = ["__PRECACHE_PYTHON__"]; // the site's pyodide-lock.json
 // - site: this deploy's pages and assets, precached at install past the HTTP cache (an
 //   unhashed cells.js kept there from the previous deploy must not be stored as this one's);
 //   the next deploy's worker deletes it.
-// - runtime: Pyodide's files, cached when a cell first loads them, and the cells' worker's
-//   memory snapshot (frontend/cells/worker.js puts it there); named after the pinned version
-//   only, so a deploy keeps it and a reader offline after a deploy still has Python.
+// - runtime: Pyodide's files, cached when a cell first loads them (pyodide.asm.wasm by the
+//   cells' worker, frontend/cells/worker.js, which keeps its memory snapshot there too); named
+//   after the pinned version only, so a deploy keeps it and a reader offline after a deploy
+//   still has Python.
 //
 // - install: precache, then take over at once;
 // - activate: drop this site's caches of other deploys and versions, control open pages;
@@ -99,6 +100,10 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (!request.url.startsWith(self.registration.scope)) return;
   const url = new URL(request.url);
+  // Left to the browser: Chromium keeps a wasm module's compiled code only for a response it
+  // fetched itself, and a page that starts Python compiled 10 MB again on every visit this
+  // worker answered. The cells' worker keeps the offline copy (frontend/cells/worker.js).
+  if (url.pathname.endsWith(".wasm")) return;
   const name = runtimeFiles.has(url.origin + url.pathname) ? RUNTIME_CACHE : SITE_CACHE;
   if (request.method === "HEAD") return event.respondWith(head(request, name));
   if (request.method !== "GET" || request.headers.has("range")) return; // partial responses are not cached

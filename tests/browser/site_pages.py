@@ -51,24 +51,28 @@ def console_errors(page) -> list:
     return errors
 
 
-# The worker's kept snapshot of a started Python (frontend/cells/worker.js keepSnapshot).
-HAS_KEPT_SNAPSHOT = """async () => {
+# What the cells' worker keeps in the runtime cache (frontend/cells/worker.js): the snapshot
+# of a started Python (".snapshot") and offline reading's copy of the wasm (".wasm").
+HAS_KEPT = """async (suffix) => {
   for (const name of await caches.keys()) {
     if (!name.includes('#pyodide-')) continue;
     const keys = await (await caches.open(name)).keys();
-    if (keys.some((request) => request.url.endsWith('.snapshot'))) return true;
+    if (keys.some((request) => request.url.endsWith(suffix))) return true;
   }
   return false;
 }"""
 
 
-def wait_for_kept_snapshot(page, seconds: float = 30) -> None:
-    """Until the worker has stored its snapshot (it does so once its first load is ready)."""
+def wait_for_kept(page, suffix: str, seconds: float = 30) -> None:
+    """Until the worker has stored a file ending with suffix in the runtime cache (the wasm as
+    it arrives, the snapshot once the first load is ready)."""
     for _ in range(int(seconds * 10)):
-        if page.evaluate(HAS_KEPT_SNAPSHOT):
+        if page.evaluate(HAS_KEPT, suffix):
             return
         page.wait_for_timeout(100)
-    raise AssertionError("no snapshot kept in Cache Storage after %s s" % seconds)
+    raise AssertionError(
+        "nothing ending with %s kept in Cache Storage after %s s" % (suffix, seconds)
+    )
 
 
 EDITOR_TEXT = """el => {

@@ -24,7 +24,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 from playwright.sync_api import expect  # noqa: E402
-from site_pages import NEXT_FRAME, PALETTE_TOGGLE, Cells  # noqa: E402
+from site_pages import NEXT_FRAME, PALETTE_TOGGLE, Cells, wait_for_kept  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -394,6 +394,7 @@ def test_a_cell_runs_offline_after_one_visit(context, served):
     cache = page.evaluate("async () => (await caches.keys()).filter(k => k.includes('#site-'))")
     assert len(cache) == 1 and re.match(r"^/sub/#site-[0-9a-f]{12}$", cache[0]), cache
     assert run_cell(page, page.locator(".cell").first) == "done"
+    wait_for_kept(page, ".wasm")  # the cells' worker keeps it (the service worker leaves wasm)
     context.set_offline(True)
     page.goto(served.url("zh/batching/"))  # a page not visited yet, full load
     wait_wired(page)

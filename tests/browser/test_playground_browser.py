@@ -16,7 +16,7 @@ from site_pages import (
     SNIPPETS,
     Cells,
     url_language,
-    wait_for_kept_snapshot,
+    wait_for_kept,
 )
 
 pytest.importorskip("playwright.sync_api")
@@ -172,7 +172,7 @@ def test_the_first_load_shows_bytes_to_their_total_and_a_second_visit_says_it_re
     )
     assert re.fullmatch(r"Loading Python: [\d.]+ of [\d.]+ MB", seen[0][2])
     assert cell.locator("progress").is_hidden()
-    wait_for_kept_snapshot(cells.page)
+    wait_for_kept(cells.page, ".snapshot")
     again = open_cells(context, served, "zh/gather/")
     assert again.run(again.cell(), timeout=FIRST_LOAD) == "done"
     expect(again.cell().locator(".cell-note")).to_have_text("Python 已从本浏览器的缓存中恢复。")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from site_pages import wait_for_kept
 
 import devkit.site
 from devkit.pinned import locked
@@ -151,6 +152,7 @@ def test_a_cell_runs_offline_after_a_redeploy(context, tmp_path):
         page.goto(base + "gather/")
         page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         assert run_first_cell(page, FIRST_LOAD) == "done"
+        wait_for_kept(page, ".wasm")  # by the cells' worker: the service worker leaves wasm
         assert page.evaluate(CACHES) == sorted([runtime, "/sub/#site-" + old])
 
         server.serve(second)  # the deploy: same address, new files
