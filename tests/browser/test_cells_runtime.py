@@ -14,12 +14,11 @@ requests leave 127.0.0.1); tests/browser/server.py serves the same build cross-o
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from site_pages import wait_for_kept
 
-from devkit.chromium import CHROMIUM, CHROMIUM_ARGS
+from devkit.chromium import persistent, wait_for_compiled_wasm
 from devkit.server import SiteServer
 
 pytest.importorskip("playwright.sync_api")
@@ -222,19 +221,6 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
     assert printed[0] != printed[1], printed
 
 
-def wait_for_cached_wasm(page, profile: Path, seconds: float = 60) -> None:
-    """Until Chromium has written the compiled wasm to the profile's code cache (it does so
-    once enough of the module has been optimised, some seconds into the first load)."""
-    folder = profile / "Default" / "Code Cache" / "wasm"
-    for _ in range(int(seconds * 10)):
-        if folder.is_dir() and any(
-            f.stat().st_size > 100_000 for f in folder.iterdir() if f.is_file()
-        ):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("no compiled wasm in the code cache after %s s" % seconds)
-
-
 def trace(ctx, page, categories: str, action) -> list:
     """The trace events (Chrome's tracing, through CDP) recorded while action() ran."""
     cdp = ctx.new_cdp_session(page)
@@ -256,15 +242,13 @@ def test_a_second_visit_reuses_the_compiled_wasm(browser, served, tmp_path):
     reader's, leaves the wasm to the browser. Incognito contexts keep no code cache: this one has a
     profile. Served with a max-age, as static hosts do: a response revalidated with the server
     (304) gets no compiled code back (measured with Cache-Control: no-cache: compiled again)."""
-    ctx = browser.browser_type.launch_persistent_context(
-        tmp_path, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    ctx = persistent(browser.browser_type, tmp_path)
     try:
         with SiteServer(served.site, headers={"Cache-Control": "max-age=600"}) as base:
             page = open_page(ctx, base + "gather/")
             assert run(page.locator(".cell").first) == "done"
             page.wait_for_function(CONTROLLED)
-            wait_for_cached_wasm(page, tmp_path)
+            wait_for_compiled_wasm(page, tmp_path)
             page.close()
             page = ctx.new_page()
             page.set_default_timeout(LOAD)

@@ -3,6 +3,7 @@ devkit.timeline_drawing (`playwright install` cannot download here). Debian's by
 the CHROMIUM environment variable names another binary."""
 
 import os
+from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 # A container without a sandbox or GPU; no QUIC and no background traffic, so the only
@@ -23,3 +24,25 @@ def launch(playwright, **options):
     return playwright.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options
     )
+
+
+def persistent(browser_type, profile, **options):
+    """A context with a profile on disk (an incognito one keeps no code cache between visits);
+    browser_type: Playwright's ``chromium``."""
+    return browser_type.launch_persistent_context(
+        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options
+    )
+
+
+def wait_for_compiled_wasm(page, profile, seconds: float = 60) -> None:
+    """Until Chromium has written a wasm module's compiled code to the profile's code cache. It
+    does so once enough of the module is optimised, some seconds into the first load; the entry
+    under the module's URL is a few hundred bytes, the code is in another entry, far larger."""
+    folder = Path(profile) / "Default" / "Code Cache" / "wasm"
+    for _ in range(int(seconds * 10)):
+        if folder.is_dir() and any(
+            f.stat().st_size > 100_000 for f in folder.iterdir() if f.is_file()
+        ):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("no compiled wasm in the code cache after %s s" % seconds)

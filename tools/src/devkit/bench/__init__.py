@@ -11,16 +11,19 @@ bench/baseline.html (served at /_baseline/) loads the same Pyodide release as th
 ships it (node_modules/pyodide, served at /_pyodide/: its standard library as sources, where the
 site ships devkit.stdlib's with bytecode) in a module worker and prints one line: the yardstick.
 
-Debian's Chromium through Playwright (sync API, devkit.chromium), service workers blocked (so
-"second visit" measures the HTTP cache and the cells' own Cache Storage snapshot; the service
-worker's own traffic is measured once, separately). Each repetition (up to --reps, fewer when the
+Debian's Chromium through Playwright (sync API, devkit.chromium), service workers blocked (their
+precache is not a page's bytes; it is measured once, separately) except for the returning
+reader, whose second visit goes through the service worker as a reader's does. Each repetition (up to --reps, fewer when the
 next would pass the time budget; at least --min-reps), in a fresh browser context unless said
 otherwise:
   baseline  the bare page, clicked as soon as it has loaded -> its line
   ready     gather/, Run clicked as soon as the cell is wired -> the first program line
   session   a fresh persistent profile (disk HTTP cache, V8 code cache, Cache Storage):
             gather/ first view (bytes, long tasks) -> cold Run -> 3 warm re-runs -> instant
-            navigation to wait/ and Run there -> a second page in the same profile (second visit)
+            navigation to wait/ and Run there
+  returning a fresh persistent profile, service worker on: gather/ and Run, until the worker
+            controls the page and Chromium has kept the wasm's compiled code -> gather/ again
+            in a new tab (second visit)
   intent    gather/, hover Run 300 ms, click
   control   gather/ with assets/cells/* blocked (long tasks without the cells)
   stop      gather/ in real time, Stop while the snippet sleeps -> the stopped state

@@ -41,7 +41,10 @@ def parse_args():
 
 
 def repetitions(args, pw, browser, server, base, index, began) -> dict:
-    raw = {k: [] for k in ("baseline", "ready", "session", "intent", "plain", "control", "stop")}
+    raw = {
+        k: []
+        for k in ("baseline", "ready", "session", "returning", "intent", "plain", "control", "stop")
+    }
     for rep in range(args.reps):
         spent = time.perf_counter() - began
         if rep >= args.min_reps and spent + spent / rep > args.budget:
@@ -51,6 +54,7 @@ def repetitions(args, pw, browser, server, base, index, began) -> dict:
         raw["baseline"].append(scenarios.baseline(browser, server, base, index))
         raw["ready"].append(scenarios.ready(browser, server, base))
         raw["session"].append(scenarios.session(pw, server, base))
+        raw["returning"].append(scenarios.returning(pw, server, base))
         raw["intent"].append(scenarios.intent(browser, server, base))
         raw["control"].append(scenarios.control(browser, server, base))
         raw["stop"].append(scenarios.stop_time(browser, base))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 
-from devkit.chromium import CHROMIUM, CHROMIUM_ARGS
+from devkit.chromium import persistent, wait_for_compiled_wasm
 
 from .probes import (
     INIT,
@@ -73,17 +73,10 @@ def ready(browser, server, base):
 
 
 def session(pw, server, base):
-    """A fresh persistent profile (incognito contexts keep no code cache for a second visit)."""
+    """A fresh persistent profile, service workers blocked (their precache is not a page's)."""
     r = {}
     profile = tempfile.mkdtemp(prefix="bench-profile-")
-    ctx = pw.chromium.launch_persistent_context(
-        profile,
-        executable_path=CHROMIUM,
-        headless=True,
-        args=CHROMIUM_ARGS,
-        locale="en-US",
-        service_workers="block",
-    )
+    ctx = persistent(pw.chromium, profile, locale="en-US", service_workers="block")
     ctx.add_init_script(INIT)
     page, r["first_view_bytes"] = first_view(server, ctx, base + FIRST_PAGE)
     cell = cell_of(page, FIRST_CELL)
@@ -101,7 +94,28 @@ def session(pw, server, base):
     r["page_change_ms"], r["page_change_text"] = moved["line"], moved["text"]
     r["page_change_snippet"] = other.get_attribute("data-snippet")
     r["page_change_longtasks"], _ = _run_tasks(page, other, moved)
+    ctx.close()
+    shutil.rmtree(profile, ignore_errors=True)
+    return r
+
+
+def returning(pw, server, base):
+    """A returning reader: a fresh persistent profile with the service worker, as a reader on a
+    secure origin has it. gather/ and Run, until the service worker controls the page and
+    Chromium has kept the wasm's compiled code; then gather/ again: click to the first line."""
+    r = {}
+    profile = tempfile.mkdtemp(prefix="bench-returning-")
+    ctx = persistent(pw.chromium, profile, locale="en-US", service_workers="allow")
+    ctx.add_init_script(INIT)
+    page, _ = first_view(server, ctx, base + FIRST_PAGE)
+    cell = cell_of(page, FIRST_CELL)
+    first = first_output(page, cell)
+    r["first_visit_ms"], r["first_phases"] = first["line"], worker_phases(page, first["at"])
+    wait_finished(page, cell)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_for_compiled_wasm(page, profile)
     page.close()
+    server.take()
     page, r["second_view_bytes"] = first_view(server, ctx, base + FIRST_PAGE)
     cell = cell_of(page, FIRST_CELL)
     second = first_output(page, cell)
