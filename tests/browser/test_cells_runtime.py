@@ -18,7 +18,7 @@ import re
 import pytest
 from site_pages import wait_for_kept
 
-from devkit.chromium import persistent, wait_for_compiled_wasm
+from devkit.chromium import persistent, trace, wait_for_compiled_wasm
 from devkit.server import SiteServer
 
 pytest.importorskip("playwright.sync_api")
@@ -219,20 +219,6 @@ def test_a_second_visit_restores_python_and_random_is_not_replayed(context, serv
         wait_for_kept(page, ".snapshot")
         page.close()
     assert printed[0] != printed[1], printed
-
-
-def trace(ctx, page, categories: str, action) -> list:
-    """The trace events (Chrome's tracing, through CDP) recorded while action() ran."""
-    cdp = ctx.new_cdp_session(page)
-    events, complete = [], []
-    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
-    cdp.on("Tracing.tracingComplete", lambda params: complete.append(True))
-    cdp.send("Tracing.start", {"categories": categories, "transferMode": "ReportEvents"})
-    action()
-    cdp.send("Tracing.end")
-    while not complete:
-        page.wait_for_timeout(20)
-    return events
 
 
 def test_a_second_visit_reuses_the_compiled_wasm(browser, served, tmp_path):

@@ -46,3 +46,25 @@ def wait_for_compiled_wasm(page, profile, seconds: float = 60) -> None:
             return
         page.wait_for_timeout(100)
     raise AssertionError("no compiled wasm in the code cache after %s s" % seconds)
+
+
+def trace(context, page, categories: str, action, seconds: float = 60) -> list:
+    """The events of a Chrome trace (through CDP) recorded while action() ran: a list to search,
+    or to save as {"traceEvents": events} for chrome://tracing and Perfetto."""
+    cdp = context.new_cdp_session(page)
+    events, complete = [], []
+    cdp.on("Tracing.dataCollected", lambda params: events.extend(params["value"]))
+    cdp.on("Tracing.tracingComplete", lambda params: complete.append(True))
+    cdp.send("Tracing.start", {"categories": categories, "transferMode": "ReportEvents"})
+    try:
+        action()
+    finally:
+        cdp.send("Tracing.end")
+        for _ in range(int(seconds * 50)):
+            if complete:
+                break
+            cdp.send("Runtime.evaluate", {"expression": "1"})  # lets Playwright deliver events
+            page.wait_for_timeout(20)
+        else:
+            raise AssertionError("the trace did not end within %s s" % seconds)
+    return events

@@ -27,6 +27,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from devkit.chromium import launch
+from devkit.chromium import trace as chromium_trace
 from devkit.server import SiteServer
 from devkit.site import pages_with_cells
 
@@ -133,49 +134,32 @@ def scenario(browser, base, site, what, runs, trace=None):
         cell = cell_of(page, "gather/returns_a_future.py")
         first_output(page, cell)
         wait_finished(page, cell)
-    cdp = None
-    if trace:
-        cdp = ctx.new_cdp_session(page)
-        cdp.send(
-            "Tracing.start", {"categories": TRACE_CATEGORIES, "transferMode": "ReturnAsStream"}
-        )
-    try:
+
+    def measure():
         if what == "warm":
-            got = warm(page, base, runs)
-        elif what == "phases":
-            got = phases(page, base)
-        elif what == "batching":
-            got = cells_of(page, base, "batching/", BATCHING)
-        elif what == "small":
-            got = cells_of(page, base, "gather/", SMALL)
-        elif what == "flood":
-            got = _worst(_flood(page))
-        elif what == "load":
-            got = loads(page, base, pages_with_cells(site))
-        else:
-            got = editor(page, base)
+            return warm(page, base, runs)
+        if what == "phases":
+            return phases(page, base)
+        if what == "batching":
+            return cells_of(page, base, "batching/", BATCHING)
+        if what == "small":
+            return cells_of(page, base, "gather/", SMALL)
+        if what == "flood":
+            return _worst(_flood(page))
+        if what == "load":
+            return loads(page, base, pages_with_cells(site))
+        return editor(page, base)
+
+    try:
+        if not trace:
+            return measure()
+        got = []
+        events = chromium_trace(ctx, page, TRACE_CATEGORIES, lambda: got.append(measure()))
+        trace.parent.mkdir(parents=True, exist_ok=True)
+        trace.write_text(json.dumps({"traceEvents": events}))
+        return got[0]
     finally:
-        if cdp:
-            _save_trace(cdp, trace)
         ctx.close()
-    return got
-
-
-def _save_trace(cdp, path: Path):
-    done = {}
-    cdp.on("Tracing.tracingComplete", lambda event: done.update(event))
-    cdp.send("Tracing.end")
-    while "stream" not in done:
-        cdp.send("Runtime.evaluate", {"expression": "1"})  # lets Playwright deliver the event
-    chunks = []
-    while True:
-        part = cdp.send("IO.read", {"handle": done["stream"]})
-        chunks.append(part["data"])
-        if part.get("eof"):
-            break
-    cdp.send("IO.close", {"handle": done["stream"]})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(chunks))
 
 
 def summary(samples: list) -> dict:
