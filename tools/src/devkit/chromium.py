@@ -1,6 +1,7 @@
 """Chromium as every browser run here launches it: the browser tests, `make bench` and
 devkit.timeline_drawing (`playwright install` cannot download here). Debian's by default;
-the CHROMIUM environment variable names another binary."""
+the CHROMIUM environment variable names another binary. Also what the tests and the bench both
+need of it: a context with a profile on disk, a wait for its wasm code cache, a Chrome trace."""
 
 import os
 from pathlib import Path
