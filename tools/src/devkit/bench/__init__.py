@@ -13,9 +13,9 @@ site ships devkit.stdlib's with bytecode) in a module worker and prints one line
 
 Debian's Chromium through Playwright (sync API, devkit.chromium), service workers blocked (their
 precache is not a page's bytes; it is measured once, separately) except for the returning
-reader, whose second visit goes through the service worker as a reader's does. Each repetition (up to --reps, fewer when the
-next would pass the time budget; at least --min-reps), in a fresh browser context unless said
-otherwise:
+reader, whose second visit goes through the service worker as a reader's does. Each repetition
+(up to --reps, fewer when the next would pass the time budget; at least --min-reps), in a fresh
+browser context unless said otherwise:
   baseline  the bare page, clicked as soon as it has loaded -> its line
   ready     gather/, Run clicked as soon as the cell is wired -> the first program line
   session   a fresh persistent profile (disk HTTP cache, V8 code cache, Cache Storage):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from contextlib import contextmanager
 
 from devkit.chromium import persistent, wait_for_compiled_wasm
 
@@ -72,12 +73,27 @@ def ready(browser, server, base):
     return {"line": out["line"], "phases": phases}
 
 
+@contextmanager
+def fresh_profile(pw, service_workers):
+    """(context, profile folder): a persistent profile of its own, removed afterwards."""
+    profile = tempfile.mkdtemp(prefix="bench-profile-")
+    ctx = persistent(pw.chromium, profile, locale="en-US", service_workers=service_workers)
+    try:
+        ctx.add_init_script(INIT)
+        yield ctx, profile
+    finally:
+        ctx.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def session(pw, server, base):
     """A fresh persistent profile, service workers blocked (their precache is not a page's)."""
+    with fresh_profile(pw, "block") as (ctx, _):
+        return _session(ctx, server, base)
+
+
+def _session(ctx, server, base):
     r = {}
-    profile = tempfile.mkdtemp(prefix="bench-profile-")
-    ctx = persistent(pw.chromium, profile, locale="en-US", service_workers="block")
-    ctx.add_init_script(INIT)
     page, r["first_view_bytes"] = first_view(server, ctx, base + FIRST_PAGE)
     cell = cell_of(page, FIRST_CELL)
     cold = first_output(page, cell)
@@ -94,8 +110,6 @@ def session(pw, server, base):
     r["page_change_ms"], r["page_change_text"] = moved["line"], moved["text"]
     r["page_change_snippet"] = other.get_attribute("data-snippet")
     r["page_change_longtasks"], _ = _run_tasks(page, other, moved)
-    ctx.close()
-    shutil.rmtree(profile, ignore_errors=True)
     return r
 
 
@@ -103,14 +117,16 @@ def returning(pw, server, base):
     """A returning reader: a fresh persistent profile with the service worker, as a reader on a
     secure origin has it. gather/ and Run, until the service worker controls the page and
     Chromium has kept the wasm's compiled code; then gather/ again: click to the first line."""
+    with fresh_profile(pw, "allow") as (ctx, profile):
+        return _returning(ctx, profile, server, base)
+
+
+def _returning(ctx, profile, server, base):
     r = {}
-    profile = tempfile.mkdtemp(prefix="bench-returning-")
-    ctx = persistent(pw.chromium, profile, locale="en-US", service_workers="allow")
-    ctx.add_init_script(INIT)
     page, _ = first_view(server, ctx, base + FIRST_PAGE)
     cell = cell_of(page, FIRST_CELL)
     first = first_output(page, cell)
-    r["first_visit_ms"], r["first_phases"] = first["line"], worker_phases(page, first["at"])
+    r["first_visit_ms"] = first["line"]
     wait_finished(page, cell)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     wait_for_compiled_wasm(page, profile)
@@ -123,8 +139,6 @@ def returning(pw, server, base):
     r["second_phases"] = worker_phases(page, second["at"])
     wait_finished(page, cell)
     r["second_visit_run_bytes"] = tally(server.take())
-    ctx.close()
-    shutil.rmtree(profile, ignore_errors=True)
     return r
 
 
